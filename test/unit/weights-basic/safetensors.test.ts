@@ -40,6 +40,6 @@ test('bf16 and f16 widen to the same fp32 values', () => {
     words.forEach((w, i) => buf.writeUInt16LE(w, 8 + header.length + 2 * i));
     return parseSafetensors(buf, dtype).get('t')!.data;
   };
-  assert.deepEqual(Array.from(make('BF16', [0x3fc0, 0xc000])), [1.5, -2]);
-  assert.deepEqual(Array.from(make('F16', [0x3e00, 0xc000])), [1.5, -2]);
+  assert.deepEqual(Array.from(make("BF16", [0x3fc0, 0xc000]) as Float32Array), [1.5, -2]);
+  assert.deepEqual(Array.from(make("F16", [0x3e00, 0xc000]) as Float32Array), [1.5, -2]);
 });
