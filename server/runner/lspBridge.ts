@@ -1,4 +1,4 @@
-// Serves the run requests of protocol/lsp.ts (ftlab/startRun, cancelRun, resumeRun, listRuns) from
+// Serves the run requests of protocol/lsp.ts (ftlab/startRun, cancelRun, resumeRun, listRuns, readRun) from
 // a Runner, and forwards the runner's events as the protocol's notifications. The language server
 // calls registerRunRequests(connection, …) once; training happens in trainer child processes, so
 // the server's event loop stays free for diagnostics while a run trains.
@@ -9,6 +9,7 @@ import { ResponseError, ErrorCodes, type Connection } from 'vscode-languageserve
 import {
   cancelRunRequest,
   listRunsRequest,
+  readRunRequest,
   resumeRunRequest,
   runFinishedNotification,
   runProgressNotification,
@@ -18,7 +19,9 @@ import {
   type ServerSettings,
   type StartRunResult,
 } from '../../protocol/lsp';
-import { listRuns, readLocks, readRunTrials } from '../core/experiment';
+import { listRuns, readLocks, readManifest, readRunTrials } from '../core/experiment';
+import type { RunManifest, TrialRecord } from '../../protocol/results';
+import { readRunStore } from '../core/report/readRun';
 import { ExperimentInvalidError, type ExecutionOptions } from './prepareRun';
 import type { RunnerProgress } from './events';
 import { Runner, type RunHandle } from './runner';
@@ -101,25 +104,40 @@ export function registerRunRequests(connection: Connection, options: RunRequestO
     }
   });
 
-  connection.onRequest(listRunsRequest, ({ workspaceFolderUri }) => {
+  /** A run as the results panel lists it; its state tells a live run from a stopped one. */
+  const summarize = (runId: string, runDir: string, manifest: RunManifest, trials: readonly TrialRecord[]): RunSummary => {
     const { active, queued } = runner.runs();
+    const finished = trials.filter((t) => t.status === 'finished').length;
+    const live = runId === active || queued.includes(runId) || readLocks(runDir).some((l) => l.live);
+    return {
+      runId,
+      runDir,
+      manifest,
+      // Stopped short of complete with nobody working on it: cancelled, crashed or cut off by a reload.
+      state: live ? 'running' : finished >= manifest.totalTrials ? 'finished' : 'interrupted',
+      finishedTrials: finished,
+      failedTrials: trials.length - finished,
+    };
+  };
+
+  connection.onRequest(listRunsRequest, ({ workspaceFolderUri }) => {
     const runs: RunSummary[] = [];
     for (const listing of listRuns(resultsDirFor(options.settings(), fileURLToPath(workspaceFolderUri)))) {
       if (!listing.manifest) continue;
-      const trials = readRunTrials(listing.dir).trials;
-      const finished = trials.filter((t) => t.status === 'finished').length;
-      const live = listing.runId === active || queued.includes(listing.runId) || readLocks(listing.dir).some((l) => l.live);
-      runs.push({
-        runId: listing.runId,
-        runDir: listing.dir,
-        manifest: listing.manifest,
-        // Stopped short of complete with nobody working on it: cancelled, crashed or cut off by a reload.
-        state: live ? 'running' : finished >= listing.manifest.totalTrials ? 'finished' : 'interrupted',
-        finishedTrials: finished,
-        failedTrials: trials.length - finished,
-      });
+      runs.push(summarize(listing.runId, listing.dir, listing.manifest, readRunTrials(listing.dir).trials));
     }
     return { runs };
+  });
+
+  connection.onRequest(readRunRequest, ({ runDir }) => {
+    try {
+      // Only folders that hold a run manifest are read (readManifest throws otherwise).
+      readManifest(runDir);
+      const run = readRunStore(runDir);
+      return { summary: summarize(run.manifest.runId, runDir, run.manifest, run.trials), trials: run.trials, warnings: run.warnings };
+    } catch (error) {
+      throw toResponseError(error);
+    }
   });
 
   // Progress can come once per optimizer step; the client needs a few updates a second at most.

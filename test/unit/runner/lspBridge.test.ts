@@ -11,6 +11,7 @@ import { createMessageConnection, ResponseError, StreamMessageReader, StreamMess
 import { createConnection } from 'vscode-languageserver/node';
 import {
   listRunsRequest,
+  readRunRequest,
   resumeRunRequest,
   runFinishedNotification,
   runProgressNotification,
@@ -68,6 +69,13 @@ test('startRun trains in the background and the client gets progress, trial and 
 
   const { runs } = await c.client.sendRequest(listRunsRequest, { workspaceFolderUri: pathToFileURL(ws.dir).toString() });
   assert.deepEqual(runs.map((r) => [r.runId, r.state, r.finishedTrials]), [[started.runId, 'finished', 4]]);
+
+  // The results panel reads the whole run: every record, merged, with its summary.
+  const data = await c.client.sendRequest(readRunRequest, { runDir: started.runDir });
+  assert.equal(data.summary.state, 'finished');
+  assert.equal(data.trials.length, 4);
+  assert.deepEqual(data.warnings, []);
+  await assert.rejects(c.client.sendRequest(readRunRequest, { runDir: ws.dir }), /run\.json/);
   c.close();
 });
 
