@@ -162,7 +162,17 @@ export interface CustomTaskSpec {
   labelValues: 'names' | 'indices';
 }
 
+/**
+ * Where the built-in tasks' data comes from. `shipped`: the files under data/. `hub`: the train
+ * pools (and MNLI's matched dev) from the Hugging Face Hub dataset nyu-mll/glue through the HF cache;
+ * CoLA's eval sets and HANS stay shipped (server/core/data/hubTasks.ts says why).
+ */
+export type DataSource = 'shipped' | 'hub';
+export const DATA_SOURCES: readonly DataSource[] = ['shipped', 'hub'];
+
 export interface DataSettings {
+  /** Absent: `shipped`. */
+  source?: DataSource;
   cola: { inDomainEval: ColaInDomainEval };
   /** Applies to mnli and mnli-3way: which HANS heuristics form the OOD set (the study: lexical_overlap). */
   mnli: { hans: HansSubset };

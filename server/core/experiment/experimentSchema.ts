@@ -4,6 +4,7 @@
 import { METHOD_IDS } from '../../../protocol/results';
 import {
   BUILTIN_TASK_IDS,
+  DATA_SOURCES,
   DEFAULT_EVALUATION as EV,
   DEFAULT_MODELS,
   DEFAULT_N,
@@ -152,6 +153,17 @@ const data: ObjectNode = {
   kind: 'object',
   description: 'Dataset settings for the built-in tasks, and your own tasks.',
   properties: {
+    source: {
+      kind: 'string',
+      enum: DATA_SOURCES,
+      default: 'shipped',
+      description:
+        "Where the built-in tasks' data comes from. `shipped`: the files in the extension's data/ folder (offline). " +
+        '`hub`: the training data from the Hugging Face Hub dataset nyu-mll/glue (cola and mnli train, MNLI matched dev), ' +
+        'downloaded once into the Hugging Face cache; CoLA\'s eval sets stay the shipped in_domain_dev / out_of_domain_dev ' +
+        "(the Hub's CoLA validation mixes both, with nothing to tell them apart) and HANS stays shipped. " +
+        'Hub MNLI trains from the whole MNLI train set, not the shipped 8,999-example pool.',
+    },
     cola: {
       kind: 'object',
       description: 'CoLA settings.',

@@ -77,8 +77,10 @@ export function settingsHash(spec: ExperimentSpec, task: string, method: MethodI
 }
 
 function taskData(spec: ExperimentSpec, task: string): unknown {
-  if (task === 'cola') return spec.data.cola;
-  if (task === 'mnli' || task === 'mnli-3way') return spec.data.mnli;
+  // The Hub's train pools are not the shipped ones; `shipped` adds nothing, so older keys still hold.
+  const source = spec.data.source === 'hub' ? { source: 'hub' } : {};
+  if (task === 'cola') return { ...spec.data.cola, ...source };
+  if (task === 'mnli' || task === 'mnli-3way') return { ...spec.data.mnli, ...source };
   const custom = own(spec.data.custom, task);
   if (!custom) return null;
   // Paths relative to the experiment file: the same on every machine that has the same checkout.

@@ -8,6 +8,7 @@ import { METHOD_IDS, type MethodId } from '../../../protocol/results';
 import { COLA_PROMPTING, MNLI_3WAY_PROMPTING, MNLI_PROMPTING, type TaskPrompting } from '../data/defaults';
 import {
   BUILTIN_TASKS,
+  DATA_SOURCES,
   DEFAULT_EVALUATION,
   DEFAULT_METHOD_OPTIONS,
   DEFAULT_MODELS,
@@ -19,6 +20,7 @@ import {
   type BuiltinTaskId,
   type CustomFileFormat,
   type CustomTaskSpec,
+  type DataSource,
   type ExperimentSpec,
   type MethodOptions,
   type ModelRef,
@@ -195,6 +197,8 @@ export function normalize(rawValue: unknown, context: NormalizeContext): Experim
     evaluation: { ...DEFAULT_EVALUATION, ...obj(raw.evaluation) },
     patterns,
     data: {
+      // Only when written: an absent source is `shipped`, and specs stored before the setting existed stay equal.
+      ...((DATA_SOURCES as readonly unknown[]).includes(rawData.source) ? { source: rawData.source as DataSource } : {}),
       cola: { inDomainEval: 'in-domain-dev', ...obj(rawData.cola) },
       mnli: { hans: 'lexical_overlap', ...obj(rawData.mnli) },
       custom,

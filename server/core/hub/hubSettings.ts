@@ -42,7 +42,10 @@ export function isModelId(id: string): boolean {
   return /^(?:[\w.-]+\/)?[\w.-]+$/.test(id) && !id.includes('..') && !id.includes('--') && !/(^|\/)[.-]|[.-]($|\/)/.test(id);
 }
 
-/** `models--org--name`, the cache folder of a model repo. */
-export function repoFolderName(id: string): string {
-  return ['models', ...id.split('/')].join('--');
+/** The Hub's repo kinds this project fetches; the cache keeps them apart by folder prefix. */
+export type RepoType = 'model' | 'dataset';
+
+/** `models--org--name` (or `datasets--org--name`), the cache folder of a repo. */
+export function repoFolderName(id: string, type: RepoType = 'model'): string {
+  return [`${type}s`, ...id.split('/')].join('--');
 }

@@ -1,11 +1,12 @@
-// Reading the Hugging Face cache without the network. Layout (shared with Python):
+// Reading the Hugging Face cache without the network. Layout (shared with Python; dataset repos
+// are the same under datasets--org--name):
 //   <cache>/models--org--name/refs/<branch>          a commit hash
 //   <cache>/models--org--name/snapshots/<hash>/<f>   symlink to ../../blobs/<etag>
 //   <cache>/models--org--name/blobs/<etag>           the bytes
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WEIGHT_CANDIDATES, readShardIndex } from '../model/weights/checkpoint';
-import { repoFolderName } from './hubSettings';
+import { repoFolderName, type RepoType } from './hubSettings';
 
 export const COMMIT_HASH = /^[0-9a-f]{40}$/;
 
@@ -18,22 +19,22 @@ export interface CachedModel {
 }
 
 /** The commit a revision points to in the cache: the revision itself if it is a hash, else refs/<revision>. */
-export function cachedCommit(cacheDir: string, id: string, revision: string): string | undefined {
+export function cachedCommit(cacheDir: string, id: string, revision: string, type: RepoType = 'model'): string | undefined {
   if (COMMIT_HASH.test(revision)) return revision;
-  const ref = join(cacheDir, repoFolderName(id), 'refs', revision);
+  const ref = join(cacheDir, repoFolderName(id, type), 'refs', revision);
   if (!existsSync(ref)) return undefined;
   const hash = readFileSync(ref, 'utf8').trim();
   return COMMIT_HASH.test(hash) ? hash : undefined;
 }
 
-export function snapshotDir(cacheDir: string, id: string, commit: string): string {
-  return join(cacheDir, repoFolderName(id), 'snapshots', commit);
+export function snapshotDir(cacheDir: string, id: string, commit: string, type: RepoType = 'model'): string {
+  return join(cacheDir, repoFolderName(id, type), 'snapshots', commit);
 }
 
 /** Records which commit a branch points to, as huggingface_hub does, so offline runs find it. */
-export function writeRef(cacheDir: string, id: string, revision: string, commit: string): void {
+export function writeRef(cacheDir: string, id: string, revision: string, commit: string, type: RepoType = 'model'): void {
   if (revision === commit) return;
-  const ref = join(cacheDir, repoFolderName(id), 'refs', revision);
+  const ref = join(cacheDir, repoFolderName(id, type), 'refs', revision);
   mkdirSync(dirname(ref), { recursive: true });
   writeFileSync(ref, commit);
 }

@@ -1,19 +1,45 @@
 // The trial's data: the task's pool and eval sets (cached per process, as the model is), the
 // few-shot sample of this trial's data seed, and the eval subsets the spec asks for.
 import type { ExperimentSpec } from '../../../protocol/experiment';
+import type { HubSettings } from '../../../protocol/runner';
 import type { Dataset, EvalSplit, Example } from '../data/example';
+import { loadHubTask } from '../data/hubTasks';
 import { sampleFewShot, subsampleEval } from '../data/sampling';
 import { isBuiltinTask, loadCustomTask, loadTask } from '../data/tasks';
 
 let cached: { key: string; data: Dataset } | undefined;
 
-export async function loadDataset(spec: ExperimentSpec, task: string, dataRoot: string | undefined): Promise<Dataset> {
-  const key = JSON.stringify([task, dataRoot, spec.data, spec.baseDir]);
+/**
+ * With `data.source: hub`, the built-in tasks' train pools come from the Hugging Face Hub through
+ * the cache in `hub` (default: the environment's), offline when it says so; the shipped data folder
+ * is still needed for the eval sets that stay shipped.
+ */
+export async function loadDataset(
+  spec: ExperimentSpec,
+  task: string,
+  dataRoot: string | undefined,
+  hub?: HubSettings,
+  signal?: AbortSignal,
+  onProgress?: (text: string) => void,
+): Promise<Dataset> {
+  const key = JSON.stringify([task, dataRoot, spec.data, spec.baseDir, hub?.cacheDir, hub?.offline]);
   if (cached?.key === key) return cached.data;
   let data: Dataset;
   if (isBuiltinTask(task)) {
     if (!dataRoot) throw new Error(`task ${task}: the shipped data folder (data/) was not found next to the program`);
-    data = await loadTask(task, { dataRoot, hans: spec.data.mnli.hans });
+    const options = { dataRoot, hans: spec.data.mnli.hans };
+    data =
+      spec.data.source === 'hub'
+        ? await loadHubTask(task, {
+            ...options,
+            download: {
+              cacheDir: hub?.cacheDir,
+              offline: hub?.offline || undefined,
+              signal,
+              onProgress: (p) => onProgress?.(`downloading ${p.file}: ${(p.done / 1e6).toFixed(1)} of ${(p.total / 1e6).toFixed(1)} MB`),
+            },
+          })
+        : await loadTask(task, options);
     if (task === 'cola' && spec.data.cola.inDomainEval === 'glue-validation') data = withGlueColaValidation(data);
   } else {
     const custom = spec.data.custom[task];

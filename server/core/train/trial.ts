@@ -147,7 +147,7 @@ export const runTrial: TrialFunction = async (input, hooks) => {
   const memory = new PeakMemory();
   hooks.onPhase('load');
   const model = await loadModel(input.model, input.hub, hooks.signal, (text) => hooks.onPhase('load', text));
-  const dataset = await loadDataset(input.spec, input.config.task, input.dataRoot);
+  const dataset = await loadDataset(input.spec, input.config.task, input.dataRoot, input.hub, hooks.signal, (text) => hooks.onPhase('load', text));
   const data = trialData(dataset, input.config.n, input.config.dataSeed, input.spec.evaluation.maxExamples);
   memory.sample();
   return input.config.method === 'icl' ? runIcl(input, hooks, model, data, memory) : runTraining(input, hooks, model, data, memory);

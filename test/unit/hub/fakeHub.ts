@@ -1,6 +1,7 @@
 // A local stand-in for the Hugging Face Hub on 127.0.0.1 (random port), serving the URL layout that
-// @huggingface/hub uses: model info at a revision, paths-info, and resolve/<rev>/<file> with range
-// requests. Repos are held in memory; large files are served as LFS files, as the Hub does.
+// @huggingface/hub uses: model or dataset info at a revision, paths-info, and resolve/<rev>/<file>
+// with range requests. Repos are held in memory; large files are served as LFS files, as the Hub
+// does. Dataset repos are keyed `datasets/org/name`, the prefix their resolve URLs carry.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,17 +89,18 @@ export class FakeHub {
       return this.json(res, 401, { error: 'Invalid credentials in Authorization header' });
     }
     let m: RegExpMatchArray | null;
-    if (req.method === 'GET' && (m = path.match(/^\/api\/models\/(.+)\/revision\/([^/]+)$/))) {
-      const repo = this.repoAt(res, m[1], m[2]);
+    const repoKey = (kind: string, id: string) => (kind === 'datasets' ? `datasets/${id}` : id);
+    if (req.method === 'GET' && (m = path.match(/^\/api\/(models|datasets)\/(.+)\/revision\/([^/]+)$/))) {
+      const repo = this.repoAt(res, repoKey(m[1], m[2]), m[3]);
       if (!repo) return;
       return this.json(res, 200, {
-        _id: `id-${m[1]}`, id: m[1], sha: repo.sha, private: false, gated: false, downloads: 0, likes: 0,
+        _id: `id-${m[2]}`, id: m[2], sha: repo.sha, private: false, gated: false, downloads: 0, likes: 0,
         lastModified: '2024-01-01T00:00:00.000Z', pipeline_tag: 'text-generation',
         siblings: [...repo.files.keys()].map((rfilename) => ({ rfilename })),
       });
     }
-    if (req.method === 'POST' && (m = path.match(/^\/api\/models\/(.+)\/paths-info\/([^/]+)$/))) {
-      const repo = this.repoAt(res, m[1], m[2]);
+    if (req.method === 'POST' && (m = path.match(/^\/api\/(models|datasets)\/(.+)\/paths-info\/([^/]+)$/))) {
+      const repo = this.repoAt(res, repoKey(m[1], m[2]), m[3]);
       if (!repo) return;
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
