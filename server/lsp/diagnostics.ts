@@ -5,9 +5,12 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EXPERIMENT_LANGUAGE_ID, PATTERN_LANGUAGE_ID } from '../../protocol/lsp';
 import { diagnoseExperimentFile } from './experimentDiagnostics';
+import type { FeatureContext } from './featureContext';
 import { diagnosePatternFile } from './patternDiagnostics';
 
-const CHECKERS: Record<string, (document: TextDocument) => Diagnostic[]> = {
+type Checker = (document: TextDocument, ctx: FeatureContext) => Diagnostic[] | Promise<Diagnostic[]>;
+
+const CHECKERS: Record<string, Checker> = {
   [EXPERIMENT_LANGUAGE_ID]: diagnoseExperimentFile,
   [PATTERN_LANGUAGE_ID]: diagnosePatternFile,
 };
@@ -16,6 +19,6 @@ export function isCheckedLanguage(languageId: string): boolean {
   return Object.hasOwn(CHECKERS, languageId);
 }
 
-export function diagnoseDocument(document: TextDocument): Diagnostic[] {
-  return isCheckedLanguage(document.languageId) ? CHECKERS[document.languageId](document) : [];
+export async function diagnoseDocument(document: TextDocument, ctx: FeatureContext): Promise<Diagnostic[]> {
+  return isCheckedLanguage(document.languageId) ? CHECKERS[document.languageId](document, ctx) : [];
 }

@@ -1,10 +1,13 @@
 // Diagnostics of an experiment file: exactly what the shared parser/validator reports (the CLI and
-// the runner call the same `parseExperiment`). Its diagnostics are already LSP-shaped (0-based
-// lines, UTF-16 characters); `data` carries suggestions for quick fixes.
+// the runner call the same `parseExperiment`), with verbalizers checked against the tokenizer of
+// each model the file names. Its diagnostics are already LSP-shaped (0-based lines, UTF-16
+// characters); `data` carries suggestions for quick fixes.
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseExperiment } from '../core/experiment/parse';
+import type { FeatureContext } from './featureContext';
+import { withTokenChecks } from './verbalizerTokens';
 
 /** The file path behind a `file:` URI; relative paths in the experiment resolve against its folder. */
 export function filePathOf(uri: string): string | undefined {
@@ -16,8 +19,10 @@ export function filePathOf(uri: string): string | undefined {
   }
 }
 
-export function diagnoseExperimentFile(document: TextDocument): Diagnostic[] {
-  const { diagnostics } = parseExperiment(document.getText(), { filePath: filePathOf(document.uri) });
+export async function diagnoseExperimentFile(document: TextDocument, ctx: FeatureContext): Promise<Diagnostic[]> {
+  const text = document.getText();
+  const filePath = filePathOf(document.uri);
+  const { diagnostics } = await withTokenChecks(ctx, ({ checkToken }) => parseExperiment(text, { filePath, env: { checkToken } }));
   return diagnostics.map(({ severity, message, range, code, source, data }) => ({
     severity,
     message,

@@ -1,5 +1,6 @@
 // Wires the LSP connection: document sync for experiment and pattern files, debounced diagnostics,
-// settings, and the custom `ftlab/*` requests defined in protocol/lsp.ts. The run requests are
+// completion, hover and quick fixes, settings, and the custom `ftlab/*` requests defined in
+// protocol/lsp.ts. The run requests are
 // registered by the experiment runner; this file only owns what the language server itself serves.
 import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,6 +13,8 @@ import {
 } from '../../protocol/lsp';
 import { DiagnosticScheduler } from './diagnosticScheduler';
 import { diagnoseDocument, isCheckedLanguage } from './diagnostics';
+import { createFeatureContext, type FeatureContext } from './featureContext';
+import { FEATURE_CAPABILITIES, registerLanguageFeatures } from './languageFeatures';
 import { collectServerInfo, serverVersion } from './serverInfo';
 import { DEFAULT_SETTINGS, sanitizeSettings } from './settings';
 import { validateExperiment } from './validateExperiment';
@@ -19,6 +22,8 @@ import { validateExperiment } from './validateExperiment';
 export interface LanguageServerState {
   readonly settings: () => ServerSettings;
   readonly documents: TextDocuments<TextDocument>;
+  /** Settings and tokenizers the language features share. */
+  readonly features: FeatureContext;
 }
 
 export function startLanguageServer(connection: Connection): LanguageServerState {
@@ -26,14 +31,15 @@ export function startLanguageServer(connection: Connection): LanguageServerState
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let extensionVersion = 'unknown';
 
-  const scheduler = new DiagnosticScheduler(connection, diagnoseDocument, (uri) => documents.get(uri));
+  const features = createFeatureContext(() => settings);
+  const scheduler = new DiagnosticScheduler(connection, (document) => diagnoseDocument(document, features), (uri) => documents.get(uri));
 
   connection.onInitialize((params): InitializeResult => {
     const options = params.initializationOptions as Partial<ServerInitializationOptions> | undefined;
     settings = sanitizeSettings(options?.settings);
     if (typeof options?.extensionVersion === 'string') extensionVersion = options.extensionVersion;
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...FEATURE_CAPABILITIES },
       serverInfo: { name: 'Fine-Tune Lab server', version: serverVersion(extensionVersion) },
     };
   });
@@ -47,7 +53,8 @@ export function startLanguageServer(connection: Connection): LanguageServerState
   });
 
   connection.onRequest(serverInfoRequest, () => collectServerInfo(settings, extensionVersion));
-  connection.onRequest(validateExperimentRequest, (params) => validateExperiment(connection, documents, params));
+  connection.onRequest(validateExperimentRequest, (params) => validateExperiment(connection, documents, features, params));
+  registerLanguageFeatures(connection, documents, features);
 
   documents.onDidChangeContent(({ document }) => {
     if (isCheckedLanguage(document.languageId)) scheduler.schedule(document);
@@ -56,5 +63,5 @@ export function startLanguageServer(connection: Connection): LanguageServerState
   connection.onShutdown(() => scheduler.dispose());
 
   documents.listen(connection);
-  return { settings: () => settings, documents };
+  return { settings: () => settings, documents, features };
 }

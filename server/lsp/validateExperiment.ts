@@ -11,14 +11,16 @@ import {
   type ValidateExperimentResult,
 } from '../../protocol/lsp';
 import { diagnoseDocument } from './diagnostics';
+import type { FeatureContext } from './featureContext';
 
 export async function validateExperiment(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
+  ctx: FeatureContext,
   { uri }: ValidateExperimentParams,
 ): Promise<ValidateExperimentResult> {
   const document = documents.get(uri) ?? (await readFromDisk(uri));
-  const diagnostics = diagnoseDocument(document);
+  const diagnostics = await diagnoseDocument(document, ctx);
   await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
   return {

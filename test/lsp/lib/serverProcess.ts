@@ -65,8 +65,16 @@ export const defaultInitOptions: ServerInitializationOptions = {
   extensionVersion: '0.0.0-test',
 };
 
-export async function startServer(initializationOptions: unknown = defaultInitOptions): Promise<ServerUnderTest> {
-  const child = fork(bundleServer(), ['--node-ipc'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+export interface StartOptions {
+  /** Environment variables set for the server process on top of this one's (e.g. HF_HUB_CACHE). */
+  env?: Record<string, string>;
+}
+
+export async function startServer(initializationOptions: unknown = defaultInitOptions, options: StartOptions = {}): Promise<ServerUnderTest> {
+  const child = fork(bundleServer(), ['--node-ipc'], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, ...options.env },
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
