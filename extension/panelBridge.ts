@@ -34,6 +34,15 @@ export class PanelBridge implements vscode.Disposable {
     this.runDirs.set(runId, runDir);
   }
 
+  /**
+   * Switches the open panel (if any) to a run that just started or resumed, whatever run it showed
+   * before: that is the run the user wants to watch, and only the shown run gets live updates.
+   */
+  showRun(runId: string): void {
+    const panel = ResultsPanel.current;
+    if (panel) void this.sendRun(panel, runId).then(() => this.sendRuns(panel));
+  }
+
   /** Sends the open panel (if any) the current list, e.g. after a run started or ended. */
   refreshRuns(): void {
     if (ResultsPanel.current) void this.sendRuns(ResultsPanel.current);

@@ -34,13 +34,20 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly handlers = new Set<(message: WebviewToHost) => void>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  static createOrShow(context: vscode.ExtensionContext): ResultsPanel {
+  /**
+   * Opens the panel beside the active editor, or reveals it where the user left it (moving it
+   * "beside" again would open one more editor column at every run). `preserveFocus` keeps the
+   * focus in the editor, e.g. when a run started from it opens the panel.
+   */
+  static createOrShow(context: vscode.ExtensionContext, options: { preserveFocus?: boolean } = {}): ResultsPanel {
+    const preserveFocus = options.preserveFocus ?? false;
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
     if (ResultsPanel.current) {
-      ResultsPanel.current.panel.reveal(column);
+      const { panel } = ResultsPanel.current;
+      panel.reveal(panel.viewColumn ?? column, preserveFocus);
       return ResultsPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'Fine-Tune Lab Results', column, {
+    const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'Fine-Tune Lab Results', { viewColumn: column, preserveFocus }, {
       ...ResultsPanel.webviewOptions(context),
       // The webview keeps its view state with setState; its page is rebuilt when shown again.
       retainContextWhenHidden: false,

@@ -63,10 +63,11 @@ export class RunTracker implements vscode.Disposable {
   track(start: StartRunResult): void {
     const run = this.entry(start.runId);
     this.ctx.panels.rememberRun(start.runId, start.runDir);
-    // The panel opens when a run starts; later updates go to it only while it is open, so a user
-    // who closed it is not interrupted by it reopening at every step.
-    ResultsPanel.createOrShow(this.ctx.extensionContext);
-    this.ctx.panels.refreshRuns();
+    // The panel opens when a run starts (the editor keeps the focus) and switches to the new run;
+    // later updates go to it only while it is open, so a user who closed it is not interrupted by
+    // it reopening at every step.
+    ResultsPanel.createOrShow(this.ctx.extensionContext, { preserveFocus: true });
+    this.ctx.panels.showRun(start.runId);
     this.ctx.output.info(`run ${start.runId} started: ${start.totalTrials} trials, store ${start.runDir}`);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Fine-Tune Lab', cancellable: true },
@@ -139,7 +140,12 @@ export class RunTracker implements vscode.Disposable {
     const summary = `${finishedTrials} of ${totalTrials} trials finished` + (failedTrials ? `, ${failedTrials} failed` : '');
     this.ctx.output.info(`run ${runId} ${state}: ${summary}${error ? ` — ${error}` : ''}`);
     if (state === 'finished') void vscode.window.showInformationMessage(`Fine-Tune Lab: run finished, ${summary}.`);
-    else if (state === 'failed' || state === 'interrupted') {
+    else if (state === 'cancelled') {
+      // The progress notification just vanished: say that the run stopped, and how to go on.
+      void vscode.window
+        .showInformationMessage(`Fine-Tune Lab: run cancelled, ${summary}.`, 'Resume Run')
+        .then((choice) => choice && vscode.commands.executeCommand('ftlab.resumeRun', runId));
+    } else if (state === 'failed' || state === 'interrupted') {
       void vscode.window
         .showErrorMessage(`Fine-Tune Lab: run ${state}${error ? `: ${error}` : ''}. ${summary}.`, 'Resume Run')
         .then((choice) => choice && vscode.commands.executeCommand('ftlab.resumeRun', runId));
@@ -166,9 +172,16 @@ function describeProgress(p: RunProgress): string {
   const done = p.finishedTrials + p.failedTrials;
   const parts = [`trial ${Math.min(done + 1, p.totalTrials)} of ${p.totalTrials}`];
   if (p.current) {
-    const c = p.current.config;
-    parts.push(`${c.method} n=${c.n} seed ${c.dataSeed}/${c.modelSeed}, epoch ${p.current.epoch}/${p.current.epochs}`);
+    const { config: c, epoch, epochs } = p.current;
+    // epochs is 0 for a method that trains nothing (ICL); epoch is 0 until the first step.
+    const stage = epochs === 0 ? '' : epoch === 0 ? ', starting' : `, epoch ${epoch}/${epochs}`;
+    parts.push(`${c.method} n=${c.n} ${seedText(c.dataSeed, c.modelSeed)}${stage}`);
   }
   if (p.etaS !== undefined) parts.push(`about ${formatDuration(p.etaS)} left`);
   return parts.join(' · ');
+}
+
+/** "seed 2" when the data and the model seed agree (the usual case), else both. */
+function seedText(dataSeed: number, modelSeed: number): string {
+  return dataSeed === modelSeed ? `seed ${dataSeed}` : `data seed ${dataSeed}, model seed ${modelSeed}`;
 }

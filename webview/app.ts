@@ -17,7 +17,7 @@ import { LossView } from './views/lossView';
 import { MetricView } from './views/metricView';
 import { ScatterView } from './views/scatterView';
 import { SelectControl } from './views/select';
-import { emptyState, StatusView } from './views/statusView';
+import { emptyState, progressOfSummary, StatusView } from './views/statusView';
 import { TableView } from './views/tableView';
 
 interface RunData {
@@ -34,10 +34,11 @@ const TABS: [string, string][] = [
   ['loss', 'Training loss'],
 ];
 
-function runOptionLabel(run: RunSummary): string {
+/** `state`: what this panel heard live, which can say more than the store (cancelled, not just interrupted). */
+function runOptionLabel(run: RunSummary, state: RunSummary['state'] = run.state): string {
   const failed = run.failedTrials > 0 ? `, ${run.failedTrials} failed` : '';
   const done = Math.min(run.manifest.totalTrials, run.finishedTrials + run.failedTrials);
-  return `${run.runId} (${done}/${run.manifest.totalTrials} trials${failed}, ${run.state})`;
+  return `${run.runId} (${done}/${run.manifest.totalTrials} trials${failed}, ${state})`;
 }
 
 export class App {
@@ -101,6 +102,9 @@ export class App {
       },
       runs: (m: Extract<HostToWebview, { type: 'runs' }>) => {
         this.runs = m.runs;
+        // The list is newer than the summary the shown run came with (it may have ended since).
+        const fresh = this.data && m.runs.find((r) => r.runId === this.data!.summary.runId);
+        if (this.data && fresh) this.data.summary = fresh;
         if (!this.data) this.openPreferredRun();
         this.render();
       },
@@ -165,12 +169,13 @@ export class App {
   private render(): void {
     const runs = [...(this.runs ?? [])];
     if (this.data && !runs.some((r) => r.runId === this.data!.summary.runId)) runs.unshift(this.data.summary);
-    this.runSelect.set(runs.map((r) => ({ value: r.runId, label: runOptionLabel(r) })), this.data?.summary.runId ?? this.requestedRun ?? '');
+    this.runSelect.set(runs.map((r) => ({ value: r.runId, label: runOptionLabel(r, this.progress.get(r.runId)?.state) })), this.data?.summary.runId ?? this.requestedRun ?? '');
     this.renderAbout();
     // With no run at all, the empty state carries its own button.
     this.refreshButton.hidden = runs.length === 0;
     const data = this.data;
-    this.status.renderProgress(data ? this.progress.get(data.summary.runId) : undefined);
+    // Live progress while this panel heard it; otherwise what the store says (e.g. after a reload).
+    this.status.renderProgress(data ? (this.progress.get(data.summary.runId) ?? progressOfSummary(data.summary)) : undefined);
     this.status.renderWarnings(data?.warnings ?? []);
     this.status.renderFailures(data?.trials.filter((t) => t.status === 'failed') ?? []);
 

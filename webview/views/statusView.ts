@@ -2,7 +2,7 @@
 // training), store warnings, and which trials failed and why; plus the empty state that tells a
 // new user how to start a first run.
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
-import type { RunState } from '../../protocol/lsp';
+import type { RunState, RunSummary } from '../../protocol/lsp';
 import type { TrialRecord } from '../../protocol/results';
 import type { RunProgressMessage } from '../../protocol/webview';
 import { trialLabel } from '../aggregate';
@@ -15,8 +15,24 @@ const STATE_TEXT: Record<RunState, string> = {
   finished: 'Finished',
   cancelled: 'Stopped. Continue it with “Fine-Tune Lab: Resume Run”.',
   failed: 'Run failed',
-  interrupted: 'Interrupted (the trainer stopped). Continue it with “Fine-Tune Lab: Resume Run”.',
+  // Cancelled earlier, or cut off: the trainer crashed, the window reloaded, VS Code closed.
+  interrupted: 'Interrupted before it finished. Continue it with “Fine-Tune Lab: Resume Run”.',
 };
+
+/**
+ * The progress line of a run no progress message was heard for: one listed from the store, e.g.
+ * after a window reload, where the store's summary tells whether it finished or was cut off.
+ */
+export function progressOfSummary(run: RunSummary): RunProgressMessage {
+  return {
+    type: 'runProgress',
+    runId: run.runId,
+    state: run.state,
+    totalTrials: run.manifest.totalTrials,
+    finishedTrials: run.finishedTrials,
+    failedTrials: run.failedTrials,
+  };
+}
 
 /** Trials that have a record (finished or failed); failed ones count as done, they are not retried. */
 export function trialsDone(p: RunProgressMessage): number {
@@ -28,10 +44,10 @@ export function progressLine(p: RunProgressMessage): string {
   if (p.failedTrials > 0) parts.push(`${p.failedTrials} failed`);
   if (p.state === 'running' && p.etaS !== undefined) parts.push(`about ${formatSeconds(p.etaS)} left`);
   if (p.state === 'running' && p.current) {
-    const c = p.current;
-    parts.push(
-      `now: ${methodLabel(c.config.method)}, n = ${c.config.n}, seeds ${c.config.dataSeed}/${c.config.modelSeed}, epoch ${c.epoch}/${c.epochs}`,
-    );
+    const { config: c, epoch, epochs } = p.current;
+    // epochs is 0 while the trial loads and for a method that trains nothing (ICL).
+    const stage = epochs === 0 ? '' : epoch === 0 ? ', starting' : `, epoch ${epoch}/${epochs}`;
+    parts.push(`now: ${methodLabel(c.method)}, n = ${c.n}, seeds ${c.dataSeed}/${c.modelSeed}${stage}`);
   }
   return parts.join(' · ');
 }
