@@ -3,17 +3,14 @@
 // setting, else HF_HUB_CACHE / HF_HOME / ~/.cache, as Python's huggingface_hub reads them). Only the
 // file system is asked; the language server never downloads anything.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { ServerSettings } from '../../protocol/lsp';
 import { cachedCommit, listCachedModels, snapshotDir } from '../core/hub/localCache';
-import { hubCacheDir, isModelId, repoFolderName, type Env } from '../core/hub/hubSettings';
+import { configuredHubCacheDir, isModelId, repoFolderName, type Env } from '../core/hub/hubSettings';
 
 /** The cache folder the runner would use for these settings. */
 export function effectiveHubCacheDir(settings: ServerSettings, env: Env = process.env): string {
-  const configured = settings.hfCacheDir.trim();
-  if (!configured) return hubCacheDir(env);
-  return configured === '~' || configured.startsWith('~/') ? join(homedir(), configured.slice(1)) : configured;
+  return configuredHubCacheDir(settings.hfCacheDir, env);
 }
 
 /** True when a folder holds tokenizer.json, or vocab.json and merges.txt (OPT's repos). */

@@ -19,6 +19,7 @@ import {
   type ServerSettings,
   type StartRunResult,
 } from '../../protocol/lsp';
+import { configuredHubCacheDir } from '../core/hub/hubSettings';
 import { listRuns, readLocks, readManifest, readRunTrials } from '../core/experiment';
 import type { RunManifest, TrialRecord } from '../../protocol/results';
 import { readRunStore } from '../core/report/readRun';
@@ -46,7 +47,7 @@ function executionOptions(settings: ServerSettings): ExecutionOptions {
   return {
     defaultProvider: settings.executionProvider,
     ...(settings.threads > 0 ? { defaultThreads: settings.threads } : {}),
-    hub: { ...(settings.hfCacheDir ? { cacheDir: settings.hfCacheDir } : {}), offline: settings.offline },
+    hub: { ...(settings.hfCacheDir.trim() ? { cacheDir: configuredHubCacheDir(settings.hfCacheDir) } : {}), offline: settings.offline },
   };
 }
 

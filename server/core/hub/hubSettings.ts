@@ -14,6 +14,16 @@ function hfHome(env: Env): string {
 }
 
 /** `$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`. */
+/**
+ * The cache folder a user setting names (`ftlab.hfCacheDir`): trimmed, `~` expanded; empty means
+ * the standard one. The language server and the runner both resolve it here, so they agree.
+ */
+export function configuredHubCacheDir(setting: string, env: Env = process.env): string {
+  const configured = setting.trim();
+  if (!configured) return hubCacheDir(env);
+  return configured === '~' || configured.startsWith('~/') ? join(homedir(), configured.slice(1)) : configured;
+}
+
 export function hubCacheDir(env: Env = process.env): string {
   return env.HF_HUB_CACHE ?? env.HUGGINGFACE_HUB_CACHE ?? join(hfHome(env), 'hub');
 }
