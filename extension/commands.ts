@@ -6,12 +6,14 @@ import type { Ctx } from './ctx';
 import { newExperiment } from './newExperiment';
 import { ResultsPanel } from './resultsPanel';
 import { cancelRun, resumeRun, runComparison } from './runCommands';
+import { runOnCluster } from './clusterCommand';
 
 type Command = (...args: unknown[]) => unknown;
 type CommandFactory = (ctx: Ctx) => Command;
 
 export const COMMANDS = {
   'ftlab.runComparison': (ctx) => (uri) => runComparison(ctx, uri instanceof vscode.Uri ? uri : undefined),
+  'ftlab.runOnCluster': (ctx) => (uri) => runOnCluster(ctx, uri instanceof vscode.Uri ? uri : undefined),
   'ftlab.cancelRun': (ctx) => () => cancelRun(ctx),
   'ftlab.resumeRun': (ctx) => (runId) => resumeRun(ctx, typeof runId === 'string' ? runId : undefined),
   'ftlab.openResults': (ctx) => () => {

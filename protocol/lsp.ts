@@ -199,3 +199,104 @@ export interface RunFinished {
 }
 
 export const runFinishedNotification = new NotificationType<RunFinished>('ftlab/runFinished');
+
+// ---- Cluster runs (issue 9: a grid handed to Slurm or Kubernetes, one shard per task) --------
+
+export type ClusterScheduler = 'slurm' | 'k8s';
+
+export interface SubmitClusterParams {
+  /** URI of the saved `*.ftlab.yaml` file; the shards read it from disk (Slurm) or a ConfigMap (k8s). */
+  experimentUri: string;
+  scheduler: ClusterScheduler;
+  /** Array tasks (Slurm) or pods (k8s), one shard of the grid each. */
+  shards: number;
+  /** Slurm: `#SBATCH --partition` (a comma list works); default the cluster's. */
+  partition?: string;
+  /** Slurm: GPUs per array task, `N` or `type:N` (e.g. `a100:1`). */
+  gpusPerTask?: number | string;
+  /** Slurm: CPUs per array task (default 1), also each shard's thread count. */
+  cpusPerTask?: number;
+  /** Slurm: time limit (`MM`, `HH:MM:SS`, `D-HH:MM`, …); default the partition's. */
+  time?: string;
+  /** k8s: container image with ftlab on its PATH (required for k8s). */
+  image?: string;
+  /** k8s: PersistentVolumeClaim holding the results folder (default `ftlab-results`). */
+  pvc?: string;
+  /** Only render the script or manifest: nothing is written or submitted. */
+  dryRun?: boolean;
+}
+
+export interface SubmitClusterResult {
+  runId: string;
+  /** The run's folder in the results folder (`ftlab.resultsDir`), where the shards' logs merge. */
+  runDir: string;
+  scheduler: ClusterScheduler;
+  shards: number;
+  /** Trials in the whole grid (all shards). */
+  totalTrials: number;
+  /** Slurm: the array job id sbatch printed (absent on a dry run). */
+  jobId?: string;
+  /** Slurm: the sbatch script as written into the run folder. */
+  scriptPath?: string;
+  /** Slurm: folder of the per-task logs (`slurm-<job>_<shard>.out`). */
+  logDir?: string;
+  /** k8s: the manifest as written into the run folder, for `kubectl apply -f`. */
+  manifestPath?: string;
+  /** The sbatch script or the Kubernetes manifest. */
+  text: string;
+}
+
+/**
+ * Validates the experiment (errors: ResponseError InvalidParams with `data.diagnostics`, as
+ * startRun), then writes and submits the sbatch script, or writes the Kubernetes manifest.
+ */
+export const submitClusterRequest = new RequestType<SubmitClusterParams, SubmitClusterResult, void>('ftlab/submitCluster');
+
+export interface ClusterStatusParams {
+  /** The run folder submitCluster answered with. */
+  runDir: string;
+}
+
+/** One shard's array task as the scheduler sees it (Slurm only). */
+export interface ClusterShardState {
+  shardIndex: number;
+  jobId: string;
+  /** PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, …; absent when Slurm has forgotten the job. */
+  state?: string;
+  /** Why the task waits or ended (`Resources`, `None`, …). */
+  reason?: string;
+  /** `exit:signal`, as Slurm prints it. */
+  exitCode?: string;
+  /** True when the task will not run again by itself (any end state, or forgotten by Slurm). */
+  ended: boolean;
+  logPath: string;
+}
+
+export interface ClusterStatus {
+  runId: string;
+  runDir: string;
+  /** Undefined until the first shard has started and written run.json. */
+  totalTrials?: number;
+  finished: number;
+  failed: number;
+  /** Trials being trained now (one per live shard). */
+  running: number;
+  /** Undefined until the grid is known (run.json). */
+  pending?: number;
+  /** Trials with more than one finished record; stays 0 when shards merge correctly. */
+  duplicates: number;
+  /** From the run's cluster record; undefined for a run never submitted to a cluster. */
+  scheduler?: ClusterScheduler;
+  shardCount?: number;
+  /** Slurm's view of each shard; empty for Kubernetes or when Slurm could not be asked. */
+  shards: ClusterShardState[];
+  /** Shards whose task ended without success: the ones to resubmit. */
+  shardsToResubmit: number[];
+  /** Why Slurm could not be asked (e.g. no `scontrol` on this machine); the counts still hold. */
+  schedulerError?: string;
+  /** `ftlab status` text of the run, for the output channel. */
+  text: string;
+}
+
+/** Where a cluster run stands: the merged store's counts and the scheduler's shard states. */
+export const clusterStatusRequest = new RequestType<ClusterStatusParams, ClusterStatus, void>('ftlab/clusterStatus');

@@ -6,9 +6,11 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startLanguageServer } from './lsp/languageServer';
 import { registerRunRequests } from './runner/lspBridge';
+import { registerClusterRequests } from './cluster/lspCluster';
 
 const connection = createConnection(ProposedFeatures.all);
 const state = startLanguageServer(connection);
 const runs = registerRunRequests(connection, { settings: state.settings });
+registerClusterRequests(connection, { settings: state.settings });
 connection.onShutdown(() => void runs.dispose());
 connection.listen();
