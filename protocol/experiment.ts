@@ -55,8 +55,8 @@ export const ICL_FORMATS: readonly IclPromptFormat[] = ['pattern', 'minimal', 'g
 export type HeadKind = 'cls' | 'lm';
 
 export interface VanillaOptions {
-  /** `linear`: HF OPTForSequenceClassification's score layer; `mlp`: llmft's two-layer head. */
-  head: 'linear' | 'mlp';
+  /** `linear`: HF OPTForSequenceClassification's score layer (llmft's MLP head is not implemented). */
+  head: 'linear';
 }
 export interface PbftOptions {
   /** Cross-entropy over the verbalizer tokens only, or over the full vocabulary (as llmft). */

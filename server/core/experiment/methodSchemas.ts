@@ -20,9 +20,9 @@ const vanilla: ObjectNode = {
   properties: {
     head: {
       kind: 'string',
-      enum: ['linear', 'mlp'],
+      enum: ['linear'],
       default: MO.vanilla.head,
-      description: "`linear`: HF OPTForSequenceClassification's score layer; `mlp`: llmft's two-layer head.",
+      description: "`linear`: HF OPTForSequenceClassification's score layer (the only head so far; llmft's MLP head is not implemented).",
     },
   },
 };

@@ -8,8 +8,8 @@ import { classHeadLoss, classHeadReadout, labelFeed } from './heads';
 import type { MethodContext, PreparedMethod } from './method';
 import { CLASS_LABELS } from '../runtime/losses';
 
-export function prepareVanilla(ctx: MethodContext, options: VanillaOptions): PreparedMethod {
-  if (options.head !== 'linear') throw new Error(`vanilla: head "${options.head}" is not supported; use "linear"`);
+/** `options.head` is always `linear` (HF's score layer): the only head the schema accepts. */
+export function prepareVanilla(ctx: MethodContext, _options: VanillaOptions): PreparedMethod {
   const spec: OptModelSpec = { config: ctx.config, numLabels: ctx.numLabels };
   const trainable = (): boolean => true;
   return {
