@@ -5,10 +5,8 @@
 import * as vscode from 'vscode';
 import {
   clusterStatusRequest,
-  EXPERIMENT_LANGUAGE_ID,
   readRunRequest,
   submitClusterRequest,
-  validateExperimentRequest,
   type ClusterScheduler,
   type SubmitClusterResult,
   type ValidateExperimentResult,
@@ -27,6 +25,7 @@ import {
 } from './clusterOptions';
 import { describeClusterStatus, followClusterRun, type ClusterFollowOutcome } from './clusterFollower';
 import { describeError, type Ctx } from './ctx';
+import { pickExperiment, saveAndValidate } from './experimentTarget';
 import { ResultsPanel } from './resultsPanel';
 
 export type ClusterRunOutcome =
@@ -40,21 +39,13 @@ const LAST_ANSWERS_KEY = 'ftlab.cluster.lastAnswers';
 const TITLE = 'Run Fine-Tune Comparison on Cluster';
 
 export async function runOnCluster(ctx: Ctx, target: vscode.Uri | undefined): Promise<ClusterRunOutcome> {
-  const uri = target ?? (await pickExperiment());
+  const uri = target ?? (await pickExperiment('Run which experiment on the cluster?'));
   if (!uri) return { kind: 'dismissed' };
   try {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    // The shards read the file on disk: what the user sees must be what runs.
-    if (open?.isDirty && !(await open.save())) return { kind: 'dismissed' };
+    const checked = await saveAndValidate(ctx, uri, 'nothing was submitted');
+    if (checked.kind === 'dismissed') return checked;
+    if (checked.kind === 'refused') return { kind: 'refused', validation: checked.validation };
     const client = await ctx.client();
-    const check = await client.sendRequest(validateExperimentRequest, { uri: uri.toString() });
-    if (check.errors > 0) {
-      await vscode.commands.executeCommand('workbench.actions.view.problems');
-      void vscode.window.showErrorMessage(
-        `Fine-Tune Lab: ${vscode.workspace.asRelativePath(uri)} has ${check.errors} error${check.errors === 1 ? '' : 's'}; nothing was submitted (${check.firstError ?? 'see the Problems panel'}).`,
-      );
-      return { kind: 'refused', validation: check };
-    }
     const answers = await askAnswers(ctx.extensionContext.workspaceState.get<ClusterAnswers>(LAST_ANSWERS_KEY));
     if (!answers) return { kind: 'dismissed' };
     await ctx.extensionContext.workspaceState.update(LAST_ANSWERS_KEY, answers);
@@ -177,20 +168,4 @@ function reportOutcome(ctx: Ctx, result: SubmitClusterResult, outcome: ClusterFo
       // Cancelled or panel closed: the run goes on on the cluster; `ftlab status` tells where it is.
       ctx.output.info(`stopped following cluster run ${result.runId} (${outcome.kind}); it goes on: ftlab status ${result.runDir}`);
   }
-}
-
-/** The active experiment editor, else the workspace's only experiment file, else a choice. */
-async function pickExperiment(): Promise<vscode.Uri | undefined> {
-  const active = vscode.window.activeTextEditor?.document;
-  if (active?.languageId === EXPERIMENT_LANGUAGE_ID) return active.uri;
-  const files = await vscode.workspace.findFiles('**/*.ftlab.yaml', '**/node_modules/**', 200);
-  if (files.length <= 1) {
-    if (files.length === 0) void vscode.window.showInformationMessage('Fine-Tune Lab: there is no experiment file (*.ftlab.yaml) in this workspace.');
-    return files[0];
-  }
-  const picked = await vscode.window.showQuickPick(
-    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-    { title: 'Run which experiment on the cluster?' },
-  );
-  return picked?.uri;
 }

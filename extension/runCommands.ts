@@ -3,16 +3,15 @@
 // in the server (protocol/lsp.ts: ftlab/startRun …); this side only asks and follows.
 import * as vscode from 'vscode';
 import {
-  EXPERIMENT_LANGUAGE_ID,
   listRunsRequest,
   resumeRunRequest,
   startRunRequest,
-  validateExperimentRequest,
   type RunSummary,
   type StartRunResult,
   type ValidateExperimentResult,
 } from '../protocol/lsp';
 import { describeError, type Ctx } from './ctx';
+import { pickExperiment, saveAndValidate } from './experimentTarget';
 
 /** What the command did; returned to callers such as tests and other extensions. */
 export type RunComparisonOutcome =
@@ -22,24 +21,13 @@ export type RunComparisonOutcome =
   | { kind: 'dismissed' };
 
 export async function runComparison(ctx: Ctx, target: vscode.Uri | undefined): Promise<RunComparisonOutcome> {
-  const uri = target ?? (await pickExperiment());
+  const uri = target ?? (await pickExperiment('Run which experiment?'));
   if (!uri) return { kind: 'dismissed' };
   try {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    // The server trains from the file on disk: what the user sees must be what gets run.
-    if (open?.isDirty && !(await open.save())) return { kind: 'dismissed' };
+    const checked = await saveAndValidate(ctx, uri, 'fix them to run');
+    if (checked.kind === 'dismissed') return checked;
+    if (checked.kind === 'refused') return { kind: 'refused', validation: checked.validation };
     const client = await ctx.client();
-    const check = await client.sendRequest(validateExperimentRequest, { uri: uri.toString() });
-    if (check.errors > 0) {
-      await vscode.commands.executeCommand('workbench.actions.view.problems');
-      const name = vscode.workspace.asRelativePath(uri);
-      void vscode.window.showErrorMessage(
-        `Fine-Tune Lab: ${name} has ${check.errors} error${check.errors === 1 ? '' : 's'}; fix ${
-          check.errors === 1 ? 'it' : 'them'
-        } to run (${check.firstError ?? 'see the Problems panel'}).`,
-      );
-      return { kind: 'refused', validation: check };
-    }
     const started = await client.sendRequest(startRunRequest, { experimentUri: uri.toString() });
     ctx.runs.track(started);
     return { kind: 'started', run: started };
@@ -97,25 +85,4 @@ async function pickUnfinishedRun(ctx: Ctx): Promise<string | undefined> {
     { title: 'Resume a Fine-Tune Lab run' },
   );
   return picked?.runId;
-}
-
-/** The active experiment editor, else the workspace's only experiment file, else a choice. */
-async function pickExperiment(): Promise<vscode.Uri | undefined> {
-  const active = vscode.window.activeTextEditor?.document;
-  if (active?.languageId === EXPERIMENT_LANGUAGE_ID) return active.uri;
-  const files = await vscode.workspace.findFiles('**/*.ftlab.yaml', '**/node_modules/**', 200);
-  if (files.length === 1) return files[0];
-  if (files.length === 0) {
-    const choice = await vscode.window.showInformationMessage(
-      'Fine-Tune Lab: there is no experiment file (*.ftlab.yaml) in this workspace.',
-      'New Experiment',
-    );
-    if (choice) await vscode.commands.executeCommand('ftlab.newExperiment');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(
-    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-    { title: 'Run which experiment?' },
-  );
-  return picked?.uri;
 }
