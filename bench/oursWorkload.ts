@@ -1,7 +1,7 @@
 // Our side of one workload: builds the engine (or the evaluator) for the spec, runs warm-up steps,
 // then times `reps` steps one by one. A training step is the engine's public `step()` exactly as a
-// method calls it: dropout masks drawn in JS, feeds assembled, one fused graph (forward, loss,
-// backward, AdamW) run, updated state taken back.
+// method calls it: dropout masks drawn in JS, feeds assembled, then on the CPU the gradients graph
+// (forward, loss, backward) and AdamW in place on the host; on a GPU one fused graph with AdamW.
 import { parseOptConfig } from '../server/core/model/config';
 import { decoderFeeds, padBatch } from '../server/core/model/optBatch';
 import type { OptModelSpec } from '../server/core/model/optSpec';
@@ -44,7 +44,7 @@ function objectiveFor(s: BenchSpec) {
 }
 
 const WHAT: Record<BenchSpec['workload'], string> = {
-  full: 'cls head on last non-pad token, CE, backward + AdamW over all parameters (one fused ONNX graph)',
+  full: 'cls head on last non-pad token, CE, backward + AdamW over all parameters (gradients graph + in-place AdamW on the CPU)',
   pbft: 'hidden[last]·E[verbalizer]ᵀ (2 rows of the tied LM head), CE, backward + AdamW over all parameters',
   lora: 'LoRA r/alpha on q,v + cls head trainable, base frozen (not differentiated), CE, AdamW',
   eval: 'forward only (dropout off), classification logits [B, labels] back on the CPU',

@@ -1,6 +1,7 @@
 // Parity of AdamW and the linear warmup/decay schedule with torch.optim.AdamW +
 // transformers.get_linear_schedule_with_warmup, over the whole trajectory: the JS reference and
 // the in-graph update (the one compiled into every training step).
+import { adamwInPlace } from '../../server/core/optim/adamwHost';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -50,6 +51,19 @@ for (const { name, dir } of cases) {
       worst = Math.max(worst, maxAbsDiff(slot.param, gold.params_after_each_step[k]));
     });
     console.log(`${name}: worst JS AdamW parameter error ${worst.toExponential(2)}`);
+    assert.ok(worst < PARAM_TOL, `trajectory off by ${worst}`);
+  });
+
+  test(`${name}: in-place host AdamW trajectory (the CPU engine's update)`, () => {
+    const p = Float32Array.from(gold.init);
+    const m = new Float32Array(p.length);
+    const v = new Float32Array(p.length);
+    let worst = 0;
+    gold.grads.forEach((grad, k) => {
+      adamwInPlace(p, m, v, Float32Array.from(grad), { lr: gold.lr_used[k], weightDecay: hyper.weightDecay, step: k + 1, gradScale: 1 }, hyper);
+      worst = Math.max(worst, maxAbsDiff(p, gold.params_after_each_step[k]));
+    });
+    console.log(`${name}: worst host AdamW parameter error ${worst.toExponential(2)}`);
     assert.ok(worst < PARAM_TOL, `trajectory off by ${worst}`);
   });
 

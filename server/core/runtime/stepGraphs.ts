@@ -1,6 +1,7 @@
 // The graphs a training run compiles, per (model spec, objective, batch shape):
-// - 'fused': forward, loss, backward and AdamW in one graph (the usual step);
-// - 'grads': forward, loss and the gradients of the summed loss (parity tests, custom loops);
+// - 'fused': forward, loss, backward and AdamW in one graph (the step on a GPU-resident state);
+// - 'grads': forward, loss and the gradients of the summed loss (the CPU step, whose AdamW runs in
+//   place on the host; parity tests; custom loops);
 // - 'accumulate': like 'grads' but adds the gradients into running sums fed back in
 //   (micro-batches), followed by the separate 'update' graph (AdamW on the sums / total count);
 // - 'readout': forward only, dropout off, named outputs (evaluation).

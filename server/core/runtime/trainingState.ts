@@ -14,6 +14,10 @@ export class TrainingState {
   readonly v = new Map<string, ort.Tensor>();
   /** Optimizer updates applied so far (torch's `step` of the last update). */
   step = 0;
+  /** Trainable parameters whose array the state allocated itself (safe to overwrite). */
+  private readonly owned = new Set<string>();
+  /** Parameters handed out by `writable` (changed in place by later steps). */
+  private readonly inPlace = new Set<string>();
 
   private constructor(readonly trainable: readonly string[]) {}
 
@@ -43,18 +47,46 @@ export class TrainingState {
     }
   }
 
+  /**
+   * The host arrays of a trainable parameter and its moments, for an in-place update (CPU only).
+   * The parameter's array is replaced by a copy the first time, so the caller's array stays intact.
+   */
+  writable(name: string): { param: Float32Array; m: Float32Array; v: Float32Array } {
+    let p = this.params.get(name);
+    const m = this.m.get(name);
+    const v = this.v.get(name);
+    if (!p || !m || !v) throw new Error(`${name} is not a trainable parameter of this state`);
+    if (!this.owned.has(name)) {
+      p = float32Tensor(Float32Array.from(floatData(p)), p.dims);
+      this.params.set(name, p);
+      this.owned.add(name);
+    }
+    this.inPlace.add(name);
+    return { param: floatData(p) as Float32Array, m: floatData(m) as Float32Array, v: floatData(v) as Float32Array };
+  }
+
   /** Replaces a tensor, freeing the device memory of the one it replaces. */
   replace(map: Map<string, ort.Tensor>, name: string, t: ort.Tensor): void {
     const old = map.get(name);
     if (old !== t) release(old);
     map.set(name, t);
+    if (map === this.params) {
+      this.owned.add(name);
+      this.inPlace.delete(name);
+    }
   }
 
-  /** Host copies of the parameters (all, or the named ones), e.g. to save or to merge LoRA. */
+  /**
+   * Host copies of the parameters (all, or the named ones), e.g. to save or to merge LoRA. Arrays the
+   * state updates in place are copied, so later steps do not change what this returned.
+   */
   async values(transfer: DeviceTransfer, names: readonly string[] = [...this.params.keys()]): Promise<ParamValues> {
     const host = await transfer.download(Object.fromEntries(names.map((n) => [n, this.params.get(n)!])));
     const out: ParamValues = new Map();
-    for (const n of names) out.set(n, floatData(host[n]) as Float32Array);
+    for (const n of names) {
+      const data = floatData(host[n]) as Float32Array;
+      out.set(n, this.inPlace.has(n) && host[n] === this.params.get(n) ? Float32Array.from(data) : data);
+    }
     return out;
   }
 
