@@ -34,6 +34,12 @@ export class Config {
     return this.section.get<string>('resultsDir', '.ftlab/runs');
   }
 
+  /** Extra folders experiment files may read models and data from (relative: to the workspace folder). */
+  get allowedRoots(): string[] {
+    const roots = this.section.get<unknown>('data.allowedRoots', []);
+    return Array.isArray(roots) ? roots.filter((r): r is string => typeof r === 'string' && r.trim() !== '') : [];
+  }
+
   get traceServer(): TraceSetting {
     return this.section.get<TraceSetting>('trace.server', 'off');
   }
@@ -46,6 +52,7 @@ export class Config {
       hfCacheDir: this.hfCacheDir,
       offline: this.offline,
       resultsDir: this.resultsDir,
+      allowedRoots: this.allowedRoots,
     };
   }
 

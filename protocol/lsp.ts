@@ -26,6 +26,12 @@ export interface ServerSettings {
   offline: boolean;
   /** Where run stores go; relative paths are resolved against the experiment's workspace folder. */
   resultsDir: string;
+  /**
+   * Folders besides the experiment's workspace, the shipped data/models and the Hugging Face cache
+   * that experiment files may read models and data from (`ftlab.data.allowedRoots`); relative
+   * paths are resolved against the workspace folder. Absent: none.
+   */
+  allowedRoots?: string[];
 }
 
 /** `initializationOptions` of the LSP `initialize` request. */

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseExperiment } from '../core/experiment/parse';
+import { allowedRootsSetting } from '../runner/lspBridge';
+import { allowedRootsFor } from '../runner/prepareRun';
 import type { FeatureContext } from './featureContext';
 import { withTokenChecks } from './verbalizerTokens';
 
@@ -22,7 +24,10 @@ export function filePathOf(uri: string): string | undefined {
 export async function diagnoseExperimentFile(document: TextDocument, ctx: FeatureContext): Promise<Diagnostic[]> {
   const text = document.getText();
   const filePath = filePathOf(document.uri);
-  const { diagnostics } = await withTokenChecks(ctx, ({ checkToken }) => parseExperiment(text, { filePath, env: { checkToken } }));
+  // The same folder rule as the runner, so a path it would refuse is a problem while typing.
+  const allowedRoots = (dir: string | undefined) =>
+    dir ? allowedRootsFor(dir, { allowedRoots: allowedRootsSetting(ctx.settings(), undefined), hub: { cacheDir: ctx.hubCacheDir(), offline: false } }) : undefined;
+  const { diagnostics } = await withTokenChecks(ctx, ({ checkToken }) => parseExperiment(text, { filePath, env: { checkToken, allowedRoots } }));
   return diagnostics.map(({ severity, message, range, code, source, data }) => ({
     severity,
     message,

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   hfCacheDir: '',
   offline: false,
   resultsDir: '.ftlab/runs',
+  allowedRoots: [],
 };
 
 const PROVIDERS: readonly ExecutionProviderSetting[] = ['auto', 'cpu', 'webgpu', 'cuda'];
@@ -29,5 +30,9 @@ export function sanitizeSettings(raw: unknown): ServerSettings {
       typeof value.resultsDir === 'string' && value.resultsDir.trim() !== ''
         ? value.resultsDir
         : DEFAULT_SETTINGS.resultsDir,
+    // Extra folders experiment files may read from; anything but a list of non-empty strings is ignored.
+    allowedRoots: Array.isArray(value.allowedRoots)
+      ? value.allowedRoots.filter((r): r is string => typeof r === 'string' && r.trim() !== '')
+      : [],
   };
 }

@@ -20,7 +20,7 @@ import {
   type StartRunResult,
 } from '../../protocol/lsp';
 import { configuredHubCacheDir } from '../core/hub/hubSettings';
-import { listRuns, readLocks, readManifest, readRunTrials } from '../core/experiment';
+import { ALLOWED_ROOTS_ENV, listRuns, parseAllowedRoots, readLocks, readManifest, readRunTrials } from '../core/experiment';
 import type { RunManifest, TrialRecord } from '../../protocol/results';
 import { readRunStore } from '../core/report/readRun';
 import { ExperimentInvalidError, type ExecutionOptions } from './prepareRun';
@@ -43,11 +43,21 @@ export function resultsDirFor(settings: ServerSettings, folder: string): string 
   return isAbsolute(settings.resultsDir) ? settings.resultsDir : resolve(folder, settings.resultsDir);
 }
 
-function executionOptions(settings: ServerSettings): ExecutionOptions {
+/** The setting's folders (relative ones against the workspace folder) and $FTLAB_ALLOWED_ROOTS of the server. */
+export function allowedRootsSetting(settings: ServerSettings, folder: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromSetting = (Array.isArray(settings.allowedRoots) ? settings.allowedRoots : [])
+    .filter((r): r is string => typeof r === 'string' && r.trim() !== '')
+    .flatMap((r) => parseAllowedRoots(r))
+    .map((r) => (folder ? resolve(folder, r) : r));
+  return [...fromSetting, ...parseAllowedRoots(env[ALLOWED_ROOTS_ENV])];
+}
+
+function executionOptions(settings: ServerSettings, folder: string | undefined): ExecutionOptions {
   return {
     defaultProvider: settings.executionProvider,
     ...(settings.threads > 0 ? { defaultThreads: settings.threads } : {}),
     hub: { ...(settings.hfCacheDir.trim() ? { cacheDir: configuredHubCacheDir(settings.hfCacheDir) } : {}), offline: settings.offline },
+    allowedRoots: allowedRootsSetting(settings, folder),
   };
 }
 
@@ -79,7 +89,11 @@ export function registerRunRequests(connection: Connection, options: RunRequestO
       const folder = (await folders()).filter((f) => experimentPath.startsWith(f + sep)).sort((a, b) => b.length - a.length)[0];
       const settings = options.settings();
       return started(
-        await runner.startRun({ experimentPath, resultsDir: resultsDirFor(settings, folder ?? dirname(experimentPath)), ...executionOptions(settings) }),
+        await runner.startRun({
+          experimentPath,
+          resultsDir: resultsDirFor(settings, folder ?? dirname(experimentPath)),
+          ...executionOptions(settings, folder ?? dirname(experimentPath)),
+        }),
       );
     } catch (error) {
       throw toResponseError(error);
@@ -91,15 +105,18 @@ export function registerRunRequests(connection: Connection, options: RunRequestO
   connection.onRequest(resumeRunRequest, async ({ runId }) => {
     try {
       let runDir = knownRuns.get(runId);
+      const settings = options.settings();
+      const workspaceFolders = await folders();
       if (!runDir) {
-        const settings = options.settings();
-        for (const folder of await folders()) {
+        for (const folder of workspaceFolders) {
           runDir = listRuns(resultsDirFor(settings, folder)).find((r) => r.runId === runId)?.dir;
           if (runDir) break;
         }
       }
       if (!runDir) throw new Error(`no run ${runId} in this workspace's results folders`);
-      return started(await runner.resumeRun(runDir, executionOptions(options.settings())));
+      const dir = runDir;
+      const folder = workspaceFolders.filter((f) => dir.startsWith(f + sep)).sort((a, b) => b.length - a.length)[0];
+      return started(await runner.resumeRun(runDir, executionOptions(settings, folder)));
     } catch (error) {
       throw toResponseError(error);
     }

@@ -4,12 +4,14 @@
 // creating the run folder, so a refused run leaves nothing behind.
 
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ExperimentDiagnostic, ExperimentSpec, ProviderId } from '../../protocol/experiment';
 import type { RunManifest } from '../../protocol/results';
 import type { HubSettings } from '../../protocol/runner';
 import {
+  allowedRootsHint,
   createRun,
+  defaultAllowedRoots,
   expandGrid,
   finishedKeys,
   listRuns,
@@ -17,6 +19,7 @@ import {
   machineInfo,
   MANIFEST_FILE,
   parseShard,
+  pathsOutsideRoots,
   readLocks,
   readManifest,
   readRunTrials,
@@ -27,7 +30,7 @@ import {
 } from '../core/experiment';
 import { createFileExclusive } from '../core/experiment/store/atomicFile';
 import { findDataRoot } from '../core/data/dataRoot';
-import { isOffline } from '../core/hub/hubSettings';
+import { hubCacheDir, isOffline } from '../core/hub/hubSettings';
 import { runtimeVersions } from './versions';
 
 /** Where runs go unless told otherwise: $FTLAB_RESULTS_DIR, else ./.ftlab/runs. */
@@ -49,6 +52,12 @@ export interface ExecutionOptions {
   dataRoot?: string;
   /** Run only this shard of the grid ("i/N" or parsed). */
   shard?: Shard | string;
+  /**
+   * Folders besides the defaults (the experiment's workspace, the shipped data and models, the
+   * Hugging Face cache) that local models and data files may lie in: the `ftlab.data.allowedRoots`
+   * setting, `--allowed-roots`, $FTLAB_ALLOWED_ROOTS. Paths anywhere else refuse the run.
+   */
+  allowedRoots?: readonly string[];
 }
 
 export interface StartRunOptions extends ExecutionOptions {
@@ -159,6 +168,23 @@ function resolveExecution(options: ExecutionOptions, spec: ExperimentSpec, fallb
   return { provider, threads: threads && threads > 0 ? threads : undefined, dataRoot, hub };
 }
 
+/** Every folder this run's experiment may read from (see server/core/experiment/allowedRoots.ts). */
+export function allowedRootsFor(experimentDir: string, options: ExecutionOptions): string[] {
+  return [
+    ...defaultAllowedRoots({ experimentDir, programDir: __dirname, hubCacheDir: options.hub?.cacheDir ?? hubCacheDir() }),
+    ...(options.allowedRoots ?? []).map((root) => resolve(experimentDir, root)),
+  ];
+}
+
+/** A run folder's spec came from a file checked when the run began; the allowed folders may have changed since. */
+function checkStoredPaths(spec: ExperimentSpec, experimentPath: string, options: ExecutionOptions): void {
+  const roots = allowedRootsFor(dirname(resolve(experimentPath)), options);
+  const outside = pathsOutsideRoots(spec, roots);
+  if (outside.length === 0) return;
+  const list = outside.map((o) => `${o.kind === 'model' ? 'model folder' : `data file (${o.name})`} ${o.path}`).join('; ');
+  throw new Error(`The run reads ${list}, outside the folders it may read: ${allowedRootsHint(roots)}.`);
+}
+
 function selectTrials(runDir: string, spec: ExperimentSpec, shard: Shard | undefined) {
   const all = expandGrid(spec);
   const trials = shard ? shardTrials(all, shard) : all;
@@ -169,7 +195,7 @@ function selectTrials(runDir: string, spec: ExperimentSpec, shard: Shard | undef
 
 export function prepareNewRun(options: StartRunOptions): PreparedRun {
   const experimentPath = resolve(options.experimentPath);
-  const parsed = loadExperimentFile(experimentPath);
+  const parsed = loadExperimentFile(experimentPath, { env: { allowedRoots: (dir) => allowedRootsFor(dir ?? dirname(experimentPath), options) } });
   if (!parsed.spec) throw new ExperimentInvalidError(experimentPath, parsed.diagnostics);
   const spec = parsed.spec;
   const shard = asShard(options.shard);
@@ -226,6 +252,7 @@ export function prepareResume(runDir: string, options: ResumeRunOptions = {}): P
   if (!spec || !Array.isArray(spec.models) || !Array.isArray(spec.seeds)) {
     throw new Error(`${join(dir, MANIFEST_FILE)} holds no usable experiment spec`);
   }
+  checkStoredPaths(spec, manifest.experimentPath, options);
   const shard = asShard(options.shard);
   const execution = resolveExecution(options, spec, manifest.provider as ProviderId);
   return { runId: manifest.runId, runDir: dir, manifest, spec, shard, ...execution, ...selectTrials(dir, spec, shard), diagnostics: [], resumed: true };

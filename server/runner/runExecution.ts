@@ -4,11 +4,12 @@
 // A crashed trial is not retried within the run (a resume retries it); a trainer that dies before
 // starting any trial twice in a row ends the run, so a broken installation cannot loop forever.
 
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunFinished } from '../../protocol/lsp';
 import type { TrialRecord } from '../../protocol/results';
 import type { TrainerToRunner, TrialPhase } from '../../protocol/runner';
-import { formatShard, openTrialLog, readRunTrials, RunLock, type Trial } from '../core/experiment';
+import { formatShard, MANIFEST_FILE, openTrialLog, readRunTrials, RunLock, type Trial } from '../core/experiment';
 import { unlinkQuietly, writeFileAtomic } from '../core/experiment/store/atomicFile';
 import { EtaEstimator } from './eta';
 import type { Emit, RunnerProgress } from './events';
@@ -44,6 +45,30 @@ interface TrainerOutcome {
   fatal?: { message: string; code?: string };
   /** The trial the trainer was on when it died, if any. */
   inProgress?: CurrentTrial;
+  /** The trainer started at least one trial: it died of something else than not being able to start. */
+  progressed?: boolean;
+}
+
+function onlyManifest(runDir: string): boolean {
+  try {
+    return readdirSync(runDir).every((f) => f === MANIFEST_FILE || f.startsWith('.'));
+  } catch {
+    return false;
+  }
+}
+
+/** Where a trial was when its trainer died, for the crash record: the user's first question. */
+export function whereInTrial(current: Pick<CurrentTrial, 'phase' | 'phaseDetail' | 'steps'>, step: number | undefined): string {
+  switch (current.phase) {
+    case 'train':
+      return `during training step ${step ?? 1}${current.steps > 0 ? ` of ${current.steps}` : ''}`;
+    case 'eval':
+      return 'during evaluation';
+    case 'load':
+      return current.phaseDetail ? `while loading (${current.phaseDetail})` : 'while loading the model and data';
+    default:
+      return 'as the trial started';
+  }
 }
 
 export class RunExecution {
@@ -88,6 +113,10 @@ export class RunExecution {
     try {
       lock = RunLock.acquire(this.run.runDir, { shard: this.run.shard });
     } catch (error) {
+      // A new run that could not even begin (e.g. no space for its lock) leaves no empty run
+      // behind, so the next `ftlab run` continues the run that has results, not this one. Only a
+      // folder holding nothing but its manifest: never one another runner or shard has touched.
+      if (!this.run.resumed && !this.run.shard && onlyManifest(this.run.runDir)) rmSync(this.run.runDir, { recursive: true, force: true });
       return this.finished('failed', (error as Error).message);
     }
     const heartbeat = setInterval(() => {
@@ -117,14 +146,19 @@ export class RunExecution {
       const what = describeExit(outcome.exit) + (outcome.fatal ? `: ${outcome.fatal.message}` : '');
       // The store could not be written: training on would only lose more results.
       if (outcome.exit.code === 2 && outcome.fatal) return this.finished('failed', outcome.fatal.message);
+      // A trainer that got as far as a trial started fine, even if it died between two trials.
+      if (outcome.inProgress || outcome.progressed) startupFailures = 0;
       if (outcome.inProgress) {
-        startupFailures = 0;
         if (this.forced) break; // a forced cancel, not a crash: nothing is recorded
         const error = this.recordCrash(outcome.inProgress, what);
         if (error) return this.finished('failed', error);
         continue;
       }
       if (this.cancelRequested) break;
+      if (outcome.progressed) {
+        this.log('warning', `${what} between two trials; starting a new trainer`);
+        continue;
+      }
       startupFailures++;
       // A trainer that explains why it cannot start will say the same again.
       if (outcome.fatal || startupFailures >= this.settings.maxStartupFailures) return this.finished('failed', what);
@@ -168,6 +202,7 @@ export class RunExecution {
       case 'trialStarted': {
         const trial = this.remaining.find((t) => t.key === message.key);
         if (!trial) return;
+        outcome.progressed = true;
         this.current = { trial, startedMs: Date.now(), step: 0, steps: 0, epoch: 0, epochs: 0 };
         if (this.progressFile) {
           try {
@@ -240,7 +275,7 @@ export class RunExecution {
       peakMemoryBytes: 0,
       trainableParams: 0,
       provider: this.run.provider,
-      error: { kind: 'crash', message: what, ...(step !== undefined ? { step } : {}) },
+      error: { kind: 'crash', message: `${what} ${whereInTrial(current, step)}`, ...(step !== undefined ? { step } : {}) },
       finishedAt: new Date().toISOString(),
       ...(this.shardText ? { shard: this.shardText } : {}),
     };

@@ -43,6 +43,8 @@ export interface RunHandle {
 interface Job {
   prepared: PreparedRun;
   execution?: RunExecution;
+  /** Why the execution could not be created (e.g. no trainer entry); reported as a failed run. */
+  startError?: Error;
   resolve: (finished: RunFinished) => void;
 }
 
@@ -145,7 +147,7 @@ export class Runner {
         ...(prepared.shard ? { shard: formatShard(prepared.shard) } : {}),
       });
     }
-    queueMicrotask(() => void this.pump());
+    this.pump();
     return {
       runId: prepared.runId,
       runDir: prepared.runDir,
@@ -158,7 +160,8 @@ export class Runner {
     };
   }
 
-  private async pump(): Promise<void> {
+  /** Makes the next queued run the active one; it starts executing on the next turn of the event loop. */
+  private pump(): void {
     if (this.active) return;
     const job = this.queue.shift();
     if (!job) {
@@ -166,7 +169,6 @@ export class Runner {
       return;
     }
     this.active = job;
-    let finished: RunFinished;
     try {
       job.execution = new RunExecution(job.prepared, this.emit, {
         trainerEntry: this.settings.trainerEntry ?? defaultTrainerEntry(),
@@ -174,6 +176,18 @@ export class Runner {
         maxStartupFailures: this.settings.maxStartupFailures,
         heartbeatMs: this.settings.heartbeatMs,
       });
+    } catch (error) {
+      job.startError = error as Error;
+    }
+    // Not now, and not in a microtask: the caller's `await startRun(...)` continues first and
+    // subscribes to the run's events, so it sees the first ones (e.g. a torn line in the store).
+    setImmediate(() => void this.execute(job));
+  }
+
+  private async execute(job: Job): Promise<void> {
+    let finished: RunFinished;
+    try {
+      if (!job.execution) throw job.startError ?? new Error('the run could not start');
       finished = await job.execution.execute();
     } catch (error) {
       const { prepared } = job;
@@ -188,7 +202,7 @@ export class Runner {
     }
     this.active = undefined;
     this.settle(job, finished);
-    void this.pump();
+    this.pump();
   }
 
   private settle(job: Job, finished: RunFinished): void {

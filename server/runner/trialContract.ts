@@ -73,12 +73,30 @@ export class CancelledError extends Error {
 /** The training loss (or a gradient) became NaN or infinite: the trial is recorded failed ('nan'). */
 export class NonFiniteLossError extends Error {
   constructor(
-    readonly step: number,
+    /** The optimizer step; undefined where the fault is not in a step (see NonFiniteScoreError). */
+    readonly step: number | undefined,
     readonly value: number,
     what = 'loss',
+    message = `training ${what} became ${value} at step ${step}`,
   ) {
-    super(`training ${what} became ${value} at step ${step}`);
+    super(message);
     this.name = 'NonFiniteLossError';
+  }
+}
+
+/**
+ * A class score came out NaN or infinite while evaluating (or scoring teacher prompts): the
+ * weights, as loaded or as trained, hold NaN or infinite values. Metrics from such scores would
+ * be garbage (argmax of NaN), so the trial is recorded failed ('nan') instead.
+ */
+export class NonFiniteScoreError extends NonFiniteLossError {
+  constructor(
+    readonly evalSet: string,
+    readonly example: number,
+    value: number,
+  ) {
+    super(undefined, value, 'score', `scoring ${evalSet} gave a class score of ${value} (example ${example + 1}): the model's weights, as loaded or after training, hold NaN or infinite values`);
+    this.name = 'NonFiniteScoreError';
   }
 }
 

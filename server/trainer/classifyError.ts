@@ -35,7 +35,8 @@ function firstLine(text: string): string {
  */
 export function classifyTrialError(error: unknown, lastStep?: number): TrialError {
   const step = (s: number | undefined) => (s === undefined ? {} : { step: s });
-  if (error instanceof NonFiniteLossError) return { kind: 'nan', message: error.message, step: error.step };
+  // A score fault carries no step of its own: it shows after the last one (or with none, for ICL).
+  if (error instanceof NonFiniteLossError) return { kind: 'nan', message: error.message, ...step(error.step ?? lastStep) };
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof OutOfMemoryError) {
     const size = error.requestedBytes === undefined ? '' : ` (needed ${formatBytes(error.requestedBytes)})`;

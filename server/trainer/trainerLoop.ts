@@ -2,7 +2,7 @@
 // (finished, or failed with its reason) to the store — append + fsync, one line per trial — and
 // report progress. A cancelled trial is not recorded at all, so a resume simply runs it again.
 
-import type { TrialRecord } from '../../protocol/results';
+import type { TrialError, TrialRecord } from '../../protocol/results';
 import type { AssignMessage, StepProgress, TrainerToRunner, TrialAssignment, TrialPhase } from '../../protocol/runner';
 import { openTrialLog, parseShard } from '../core/experiment';
 import { CancelledError, NonFiniteLossError, stepUnderWay, type TrialFunction, type TrialHooks, type TrialInput, type TrialResult } from '../runner/trialContract';
@@ -40,6 +40,17 @@ function checkResult(result: TrialResult): void {
   if (!result || typeof result !== 'object') throw new Error('the trial returned no result');
   if (!Array.isArray(result.trainLoss)) throw new Error('the trial result has no trainLoss list');
   if (!result.metrics || typeof result.metrics !== 'object') throw new Error('the trial result has no metrics');
+}
+
+/** Out of memory: say in which phase, and which setting makes that phase smaller. */
+export function withOomHint(error: TrialError, phase: TrialPhase | undefined): TrialError {
+  if (error.kind !== 'oom') return error;
+  const hint: Record<TrialPhase, string> = {
+    load: 'while loading the model (it needs more memory than is free)',
+    train: 'while training (lower training.microBatchSize, set training.memoryBudgetMB, or lower training.maxLength)',
+    eval: 'while evaluating (lower evaluation.batchSize)',
+  };
+  return phase ? { ...error, message: `${error.message}; ${hint[phase]}` } : error;
 }
 
 export class TrainerLoop {
@@ -117,7 +128,7 @@ export class TrainerLoop {
         peakMemoryBytes: peakRssBytes(),
         trainableParams: 0,
         provider: this.assign.provider,
-        error: classifyTrialError(error, stepUnderWay(phase, lastStep)),
+        error: withOomHint(classifyTrialError(error, stepUnderWay(phase, lastStep)), phase),
         finishedAt: new Date().toISOString(),
       };
     }

@@ -4,6 +4,7 @@
 
 import { isAbsolute, join } from 'node:path';
 import type { ModelRef, ModelShape } from '../../../protocol/experiment';
+import { isInsideRoots } from './allowedRoots';
 import type { CheckContext } from './checkContext';
 import { Code } from './codes';
 
@@ -11,8 +12,11 @@ import { Code } from './codes';
 const HUB_ID = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
 
 export function checkModels(ctx: CheckContext): void {
+  const roots = ctx.env.allowedRoots?.(ctx.spec.baseDir);
   for (const model of ctx.spec.models) {
     const path = ctx.modelPath(model.name);
+    // Outside the allowed folders nothing is looked at, not even whether it exists (checkAllowedPaths says why).
+    if (model.source === 'local' && roots && !isInsideRoots(model.location, roots)) continue;
     if (model.source === 'hub') {
       if (!HUB_ID.test(model.name) || /--|\.\./.test(model.name) || /[.-]$/.test(model.name)) {
         ctx.report.error(

@@ -3,6 +3,7 @@
 
 import { isAbsolute } from 'node:path';
 import { BUILTIN_TASK_IDS, isBuiltinTask } from '../../../protocol/experiment';
+import { isInsideRoots } from './allowedRoots';
 import type { CheckContext } from './checkContext';
 import { Code } from './codes';
 import { customFieldNames, formatFromExtension, obj } from './normalize';
@@ -31,6 +32,7 @@ export function checkTasks(ctx: CheckContext): void {
 
 export function checkCustomData(ctx: CheckContext): void {
   const rawCustom = obj(obj(obj(ctx.raw.data).custom));
+  const roots = ctx.env.allowedRoots?.(ctx.spec.baseDir);
   for (const [name, task] of Object.entries(ctx.spec.data.custom)) {
     const written = obj(rawCustom[name]);
     const files = [
@@ -51,6 +53,8 @@ export function checkCustomData(ctx: CheckContext): void {
       }
       // An unsaved file has no folder to resolve against: only absolute paths can be checked.
       if (!ctx.spec.baseDir && !isAbsolute(relative)) continue;
+      // Outside the allowed folders nothing is looked at (checkAllowedPaths says why).
+      if (roots && !isInsideRoots(file.path, roots)) continue;
       if (ctx.env.isFile(file.path)) continue;
       const why = ctx.env.isDirectory(file.path) ? 'is a folder, not a data file' : 'does not exist';
       ctx.report.error(Code.dataFileNotFound, `${file.path} ${why} (\`${part}\` of custom task ${name}; paths are relative to this file).`, path);

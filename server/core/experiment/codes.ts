@@ -32,6 +32,7 @@ export const Code = {
   modelFolderNotFound: 'model-folder-not-found',
   notAModelFolder: 'not-a-model-folder',
   dataFileNotFound: 'data-file-not-found',
+  pathNotAllowed: 'path-not-allowed',
   dataFormatUnknown: 'data-format-unknown',
   labelFieldIsInput: 'label-field-is-input',
   badPlaceholder: 'bad-placeholder',

@@ -28,6 +28,11 @@ export interface ExperimentEnvironment {
   checkToken?(model: string, text: string): TokenCheck | undefined;
   /** Fields of a built-in task's examples (the pattern placeholders it accepts). */
   taskFields(task: string): readonly string[] | undefined;
+  /**
+   * The folders local models and data files may lie in, given the experiment file's folder (see
+   * allowedRoots.ts); absent or undefined: paths are not checked. The runner always sets it.
+   */
+  allowedRoots?(experimentDir: string | undefined): readonly string[] | undefined;
 }
 
 const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -4,6 +4,16 @@
 export { parseExperiment, loadExperimentFile, type ParseOptions } from './parse';
 export { nodeEnvironment, readModelShape, type ExperimentEnvironment, type TokenCheck } from './environment';
 export { Code } from './codes';
+export {
+  ALLOWED_ROOTS_ENV,
+  allowedRootsHint,
+  defaultAllowedRoots,
+  isInsideRoots,
+  parseAllowedRoots,
+  pathsOutsideRoots,
+  workspaceRootOf,
+  type PathOutsideRoots,
+} from './allowedRoots';
 export { EXPERIMENT_SCHEMA } from './experimentSchema';
 export { schemaAt, type SchemaNode } from './schemaModel';
 export { experimentJsonSchema, experimentJsonSchemaText } from './jsonSchema';

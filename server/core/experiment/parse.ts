@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { DiagnosticSeverity, type ExperimentDiagnostic, type ExperimentParseResult } from '../../../protocol/experiment';
 import { CheckContext } from './checkContext';
 import { checkMethods, checkSeedsAndGrid } from './checkMethods';
+import { checkAllowedPaths } from './checkAllowedPaths';
 import { checkModels } from './checkModels';
 import { checkPatterns } from './checkPatterns';
 import { checkCustomData, checkKnownFlaws, checkTasks } from './checkTasksAndData';
@@ -54,6 +55,7 @@ function parseUnguarded(text: string, options: ParseOptions): ExperimentParseRes
   checkTasks(ctx);
   checkCustomData(ctx);
   checkModels(ctx);
+  checkAllowedPaths(ctx);
   checkPatterns(ctx);
   checkMethods(ctx);
   checkKnownFlaws(ctx);

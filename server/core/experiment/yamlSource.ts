@@ -15,12 +15,24 @@ export interface SourceLimits {
 
 export const DEFAULT_SOURCE_LIMITS: SourceLimits = { maxChars: 256 * 1024, maxDepth: 64 };
 
-/** Offsets → LSP positions over one text. */
+/**
+ * Offsets → LSP positions over one text. Lines end at \n, \r\n or a lone \r, as LSP and the
+ * editor count them; an offset inside a line break is placed at the end of its line.
+ */
 export class SourceText {
   private readonly lineStarts: number[] = [0];
+  /** Where each line's text ends (before its line break). */
+  private readonly lineEnds: number[] = [];
 
   constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.lineEnds.push(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      this.lineStarts.push(i + 1);
+    }
+    this.lineEnds.push(text.length);
   }
 
   position(offset: number): { line: number; character: number } {
@@ -32,7 +44,7 @@ export class SourceText {
       if (this.lineStarts[mid] <= at) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: at - this.lineStarts[lo] };
+    return { line: lo, character: Math.min(at, this.lineEnds[lo]) - this.lineStarts[lo] };
   }
 
   range(start: number, end: number): Range {
@@ -41,8 +53,7 @@ export class SourceText {
 
   /** The first line (without its newline): where whole-file problems are shown. */
   firstLine(): Range {
-    const nl = this.text.indexOf('\n');
-    return this.range(0, nl < 0 ? Math.min(this.text.length, 200) : nl);
+    return this.range(0, this.lineStarts.length > 1 ? this.lineEnds[0] : Math.min(this.text.length, 200));
   }
 
   diagnostic(

@@ -8,7 +8,7 @@ import type { Readout } from '../runtime/objective';
 import type { ProviderChoice } from '../runtime/providers';
 import { Evaluator } from '../runtime/evaluator';
 import { floatData } from '../runtime/tensors';
-import { throwIfCancelled } from '../../runner/trialContract';
+import { NonFiniteScoreError, throwIfCancelled } from '../../runner/trialContract';
 import { chunk, decoderInputs, graphSeqLength, padRows } from './batching';
 import { evaluateSplit } from './metrics';
 
@@ -27,8 +27,8 @@ export interface ScoreOptions {
   onBatch?: () => void;
 }
 
-/** Class scores [N][K] for token sequences. */
-export async function scoreSequences(sequences: readonly number[][], o: ScoreOptions): Promise<{ scores: Float32Array[]; provider: string }> {
+/** Class scores [N][K] for token sequences; NaN or infinite scores throw NonFiniteScoreError (`what` names them). */
+export async function scoreSequences(sequences: readonly number[][], o: ScoreOptions, what = 'the prompts'): Promise<{ scores: Float32Array[]; provider: string }> {
   const seq = graphSeqLength(sequences.map((s) => s.length), o.seqLimit);
   const batch = Math.min(o.batchSize, Math.max(1, sequences.length));
   const evaluator = await Evaluator.create(o.spec, o.readout, batch, seq, { provider: o.provider, threads: o.threads });
@@ -40,7 +40,12 @@ export async function scoreSequences(sequences: readonly number[][], o: ScoreOpt
     const out = await evaluator.run(params, { ...decoderInputs(padded, seq, o.padId), ...o.extraFeeds(batch) });
     const s = floatData(out.scores);
     const k = s.length / batch;
-    rows.forEach((_, i) => scores.push(Float32Array.from(s.subarray(i * k, (i + 1) * k))));
+    rows.forEach((_, i) => {
+      const row = Float32Array.from(s.subarray(i * k, (i + 1) * k));
+      const bad = row.find((v) => !Number.isFinite(v));
+      if (bad !== undefined) throw new NonFiniteScoreError(what, scores.length, bad);
+      scores.push(row);
+    });
     o.onBatch?.();
   }
   return { scores, provider: evaluator.provider };
@@ -53,7 +58,7 @@ export function argmax(v: ArrayLike<number>): number {
 }
 
 export async function evaluateSequences(split: EvalSplit, sequences: readonly number[][], o: ScoreOptions, truncated?: number): Promise<{ metrics: EvalMetrics; provider: string }> {
-  const { scores, provider } = await scoreSequences(sequences, o);
+  const { scores, provider } = await scoreSequences(sequences, o, split.name);
   const predictions = scores.map(argmax);
   return { metrics: evaluateSplit(split, predictions, truncated === undefined ? {} : { truncated }), provider };
 }

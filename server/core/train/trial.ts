@@ -95,7 +95,7 @@ async function teacherRows(input: TrialInput, hooks: TrialHooks, model: LoadedMo
   const { scores } = await scoreSequences(prompts, scoreOptions(input, hooks, memory, model, {
     spec, readout: verbalizerReadout(ids.length), params: paramTensors(spec, model.weights), seqLimit: maxTokens,
     extraFeeds: () => ({ [VERBALIZER_IDS]: verbalizerIdsFeed(ids) }),
-  }));
+  }), "the teacher's prompts");
   scores.forEach((z, i) => {
     const { probs, logProbs } = temperedDistribution(z, o.temperature);
     rows[i].teacherProbs = probs;

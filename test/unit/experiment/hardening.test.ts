@@ -25,7 +25,8 @@ function parseChecked(text: string): ExperimentParseResult {
 
 /** No internal errors, and every range lies inside the text. */
 function assertWellFormed(text: string, result: ExperimentParseResult): void {
-  const lines = text.split('\n');
+  // Lines as LSP counts them: \n, \r\n and a lone \r each end one.
+  const lines = text.split(/\r\n|\r|\n/);
   for (const d of result.diagnostics) {
     assert.notEqual(d.code, Code.internalError, d.message);
     for (const p of [d.range.start, d.range.end]) {

@@ -10,16 +10,23 @@ function writeTemp(target: string, text: string): string {
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx');
   try {
-    writeSync(fd, text);
+    const bytes = Buffer.from(text, 'utf8');
+    let written = writeSync(fd, bytes);
+    // A write that stops early is tried once more: it finishes, or fails saying why (ENOSPC).
+    if (written > 0 && written < bytes.length) written += writeSync(fd, bytes.subarray(written));
+    if (written !== bytes.length) throw new Error(`short write to ${temp}: ${written} of ${bytes.length} bytes (disk full?)`);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    unlinkQuietly(temp); // never leave a half-written temp file behind
+    throw error;
   }
+  closeSync(fd);
   return temp;
 }
 
 /** Flush the directory entry too, so the rename itself survives a power loss (best effort). */
-function syncDir(dir: string): void {
+export function syncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
     try {

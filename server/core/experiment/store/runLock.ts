@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createFileExclusive, unlinkQuietly, writeFileAtomic } from './atomicFile';
+import { describeWriteError } from './trialLog';
 import type { Shard } from '../shard';
 
 export interface LockInfo {
@@ -82,7 +83,13 @@ export class RunLock {
       ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
     };
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (createFileExclusive(path, `${JSON.stringify(info)}\n`)) return new RunLock(path, info);
+      let created: boolean;
+      try {
+        created = createFileExclusive(path, `${JSON.stringify(info)}\n`);
+      } catch (error) {
+        throw new Error(`Could not write the run's lock ${path}: ${describeWriteError(error)}`, { cause: error });
+      }
+      if (created) return new RunLock(path, info);
       const holder = readLock(path);
       if (holder && isLive(holder, Date.now(), options.staleAfterMs)) throw new RunBusyError(holder);
       unlinkQuietly(path); // stale (or unreadable): its runner is gone

@@ -3,15 +3,15 @@
 // only to its own file, which is safe on shared filesystems). Reading merges every log of a run by
 // trial key: a finished record beats a failed one; among finished ones the first written stays.
 
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { arch, cpus, hostname, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { RunManifest, TrialRecord } from '../../../../protocol/results';
 import type { Shard } from '../shard';
-import { createFileExclusive } from './atomicFile';
+import { createFileExclusive, syncDir, writeFileAtomic } from './atomicFile';
 import { readLocks, type LockState } from './runLock';
 import { isRunId, makeRunId } from './runId';
-import { readTrialLog, TrialLogWriter, type StoreWarning, type TrialLogIo } from './trialLog';
+import { describeWriteError, readTrialLog, TrialLogWriter, type StoreWarning, type TrialLogIo } from './trialLog';
 
 export const MANIFEST_FILE = 'run.json';
 
@@ -26,22 +26,37 @@ export function runDirOf(resultsDir: string, runId: string): string {
   return join(resultsDir, runId);
 }
 
-/** Creates a new run folder and its manifest; the id is the time plus the experiment's name. */
+/**
+ * Creates a new run folder and its manifest; the id is the time plus the experiment's name. The
+ * folder is made whole under a hidden name and renamed into place, so a crash (kill -9, a full
+ * disk) leaves either no run or a run with its manifest — never a folder a rerun cannot continue.
+ */
 export function createRun(resultsDir: string, run: NewRun, name: string, now: Date = new Date()): RunManifest {
   mkdirSync(resultsDir, { recursive: true });
   const base = makeRunId(name, now);
-  for (let i = 1; i < 1000; i++) {
-    const runId = i === 1 ? base : `${base}-${i}`;
-    try {
-      mkdirSync(join(resultsDir, runId)); // fails if another run took this id in the same second
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw error;
+  let staging: string | undefined;
+  try {
+    // Hidden (and not a run id), so listings never show it; a crash may leave one behind.
+    staging = mkdtempSync(join(resultsDir, `.new-${base}-`));
+    for (let i = 1; i < 1000; i++) {
+      const runId = i === 1 ? base : `${base}-${i}`;
+      const manifest: RunManifest = { ...run, runId, createdAt: now.toISOString(), machine: run.machine ?? machineInfo() };
+      writeFileAtomic(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      try {
+        renameSync(staging, join(resultsDir, runId)); // fails if another run took this id in the same second
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || code === 'ENOTEMPTY') continue;
+        throw error;
+      }
+      syncDir(resultsDir);
+      return manifest;
     }
-    const manifest: RunManifest = { ...run, runId, createdAt: now.toISOString(), machine: run.machine ?? machineInfo() };
-    createFileExclusive(join(resultsDir, runId, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    return manifest;
+  } catch (error) {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    throw new Error(`Could not create a run in ${resultsDir}: ${describeWriteError(error)}`, { cause: error });
   }
+  rmSync(staging, { recursive: true, force: true });
   throw new Error(`Could not find a free run id for ${base} in ${resultsDir}`);
 }
 

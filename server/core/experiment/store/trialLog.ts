@@ -25,6 +25,14 @@ const nodeIo: TrialLogIo = {
   readSync: (fd, buffer, offset, length, position) => fs.readSync(fd, buffer, offset, length, position),
 };
 
+/** Why a write failed, in words; a full disk is named as such. */
+export function describeWriteError(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') return 'the disk is full (ENOSPC)';
+  if (code === 'EDQUOT') return 'the disk quota is exceeded (EDQUOT)';
+  return (cause as Error | undefined)?.message ?? String(cause);
+}
+
 /** A trial could not be stored. Earlier lines are intact; the run should stop and be resumed later. */
 export class TrialStoreWriteError extends Error {
   /** The system error code (ENOSPC, EIO, …) where there is one. */
@@ -36,8 +44,7 @@ export class TrialStoreWriteError extends Error {
     cause: unknown,
   ) {
     const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-    const reason = code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : ((cause as Error | undefined)?.message ?? String(cause));
-    super(`Could not save trial ${key} to ${path}: ${reason}. Trials saved before it are intact; fix the cause and resume the run.`, { cause });
+    super(`Could not save trial ${key} to ${path}: ${describeWriteError(cause)}. Trials saved before it are intact; fix the cause and resume the run.`, { cause });
     this.name = 'TrialStoreWriteError';
     this.code = code;
   }
@@ -66,7 +73,10 @@ export class TrialLogWriter {
     const line = `${this.needsNewline ? '\n' : ''}${JSON.stringify(record)}\n`;
     const bytes = Buffer.from(line, 'utf8');
     try {
-      const written = this.io.writeSync(this.fd, bytes);
+      let written = this.io.writeSync(this.fd, bytes);
+      // write(2) may stop early (a full disk stops at the last block it could get); a second call
+      // either finishes the line or fails with the reason (ENOSPC), which the message then names.
+      if (written > 0 && written < bytes.length) written += this.io.writeSync(this.fd, bytes.subarray(written));
       if (written !== bytes.length) throw new Error(`short write: ${written} of ${bytes.length} bytes (disk full?)`);
       this.io.fsyncSync(this.fd);
       this.needsNewline = false;
