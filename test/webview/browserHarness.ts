@@ -5,6 +5,7 @@
 // window 'message' events. Pages are served from a fake origin through request interception, so
 // nothing touches the network.
 import * as esbuild from 'esbuild';
+import { after, before } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -180,4 +181,18 @@ export async function readChart(page: Page, name: string): Promise<ChartSnapshot
       })),
     };
   }, name);
+}
+
+/**
+ * Registers, in the calling `describe`, one webview bundle build and one Chromium shared by its
+ * tests (closed afterwards). The fields are set once `before` has run.
+ */
+export function withWebviewBrowser(): { browser: Browser; bundle: string } {
+  const shared = {} as { browser: Browser; bundle: string };
+  before(async () => {
+    shared.bundle = await buildWebviewBundle();
+    shared.browser = await launchChromium();
+  });
+  after(async () => shared.browser?.close());
+  return shared;
 }

@@ -2,10 +2,10 @@
 // the host), malformed messages (logged, ignored, the panel keeps working), and a live run
 // (finished trials update the charts in place; progress shows a bar and an ETA).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { TrialRecord } from '../../protocol/results';
 import { parseWebviewToHost } from '../../protocol/webview';
-import { type Browser, buildWebviewBundle, launchChromium, type Page, posted, readChart, screenshotPath, send } from './browserHarness';
+import { type Page, posted, readChart, screenshotPath, send , withWebviewBrowser } from './browserHarness';
 import { close, expectedCell } from './fixture';
 import { assertClean, choose, fixture, openFixtureRun, settle, showTab } from './panelSetup';
 
@@ -22,16 +22,10 @@ async function canvases(page: Page): Promise<string[]> {
 }
 
 describe('results webview interaction in Chromium', () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildWebviewBundle();
-    browser = await launchChromium();
-  });
-  after(async () => browser?.close());
+  const chrome = withWebviewBrowser();
 
   test('model, metric and eval-set filters change what the charts and table hold', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const page = panel.page;
     const want = (model: string, metric: 'accuracy' | 'mcc' | 'macroF1') =>
       expectedCell(fixture.trials, { model, method: 'pbft', n: 16, evalSet: IN, metric }).mean;
@@ -59,7 +53,7 @@ describe('results webview interaction in Chromium', () => {
   });
 
   test("a legend click hides a method's mean line and its band together", async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const visibility = await panel.page.evaluate(() => {
       type LegendItem = { datasetIndex: number; text: string };
       const lookup = (window as unknown as { ftlabChartOf: (c: Element) => unknown }).ftlabChartOf;
@@ -80,7 +74,7 @@ describe('results webview interaction in Chromium', () => {
   });
 
   test('export buttons post the table as CSV and JSON, and each chart as a PNG', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const page = panel.page;
     await showTab(page, 'table');
     await page.click('[data-export="csv"]');
@@ -119,7 +113,7 @@ describe('results webview interaction in Chromium', () => {
   });
 
   test('malformed messages are logged and ignored, and the panel keeps working', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const page = panel.page;
     const before = await readChart(page, `metric-${IN}`);
     const good = fixture.trials[0]!;
@@ -148,7 +142,7 @@ describe('results webview interaction in Chromium', () => {
   });
 
   test('the loss view shows a failed trial up to where it stopped, and why; ICL explains its missing curve', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const page = panel.page;
     await showTab(page, 'loss');
     const failed = fixture.trials.find((t) => t.status === 'failed')!;
@@ -175,7 +169,7 @@ describe('results webview interaction in Chromium', () => {
   });
 
   test('a live run: finished trials update charts and table in place; progress shows bar, counts and ETA', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const page = panel.page;
     // Tag the Chart.js instance: an in-place update keeps it, a reload or re-creation would not.
     await page.evaluate(() => {

@@ -2,9 +2,9 @@
 // the table hold is checked against statistics computed in the test from trials.jsonl, and a
 // screenshot of every view is saved (test-output/webview/light-*.png).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { METHOD_IDS } from '../../protocol/results';
-import { type Browser, buildWebviewBundle, launchChromium, openPanel, posted, readChart, screenshotPath, send } from './browserHarness';
+import { openPanel, posted, readChart, screenshotPath, send , withWebviewBrowser } from './browserHarness';
 import { close, expectedCell, meanOf } from './fixture';
 import { assertClean, fixture, openFixtureRun, settle, showTab, summary } from './panelSetup';
 
@@ -14,16 +14,10 @@ const OOD = 'cola-ood-dev';
 const ofModel = fixture.trials.filter((t) => t.config.model === MODEL);
 
 describe('results webview in Chromium', () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildWebviewBundle();
-    browser = await launchChromium();
-  });
-  after(async () => browser?.close());
+  const chrome = withWebviewBrowser();
 
   test('says ready before anything else, and with no runs explains how to start one', async () => {
-    const panel = await openPanel(browser, bundle, { theme: 'light' });
+    const panel = await openPanel(chrome.browser, chrome.bundle, { theme: 'light' });
     const page = panel.page;
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
     await send(page, { type: 'runs', runs: [] });
@@ -39,7 +33,7 @@ describe('results webview in Chromium', () => {
   });
 
   test('metric-vs-n charts hold mean lines, ±std bands and the majority line of the fixture', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     for (const evalSet of [IN, OOD]) {
       const chart = (await readChart(panel.page, `metric-${evalSet}`))!;
       assert.equal(chart.type, 'line');
@@ -65,7 +59,7 @@ describe('results webview in Chromium', () => {
   });
 
   test('in-domain vs OOD, cost, Pareto and loss charts hold the fixture numbers', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const page = panel.page;
     const cellMean = (method: string, n: number, evalSet: string) =>
       expectedCell(fixture.trials, { model: MODEL, method, n, evalSet, metric: 'accuracy' }).mean;
@@ -122,7 +116,7 @@ describe('results webview in Chromium', () => {
   });
 
   test('the table: mean ± std and 95% CI per cell as computed independently, best per column, failures counted', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const cells = await panel.page.evaluate(() =>
       [...document.querySelectorAll<HTMLTableCellElement>('table.results td[data-method]')].map((td) => ({
         method: td.dataset.method!,
@@ -168,7 +162,7 @@ describe('results webview in Chromium', () => {
 
   test('after a reload the saved run, tab and metric come back, even when it is not the newest run', async () => {
     const newer = { ...summary, runId: 'a-newer-run', manifest: { ...summary.manifest, runId: 'a-newer-run', createdAt: '2025-12-01T00:00:00.000Z' } };
-    const panel = await openPanel(browser, bundle, { theme: 'light', savedState: { runId: 'synthetic-run', tab: 3, evalSet: '*', metric: 'mcc' } });
+    const panel = await openPanel(chrome.browser, chrome.bundle, { theme: 'light', savedState: { runId: 'synthetic-run', tab: 3, evalSet: '*', metric: 'mcc' } });
     await send(panel.page, { type: 'runs', runs: [newer, summary] });
     assert.deepEqual((await posted(panel.page)).at(-1), { type: 'openRun', runId: 'synthetic-run' });
     await send(panel.page, { type: 'runData', summary, trials: fixture.trials, warnings: [] });

@@ -2,9 +2,9 @@
 // <body>; the charts must re-read their colours (they paint on a canvas, which cannot follow CSS
 // variables by itself). Screenshots of every view in dark and high-contrast themes.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { THEMES, type ThemeName } from '../../server/core/report/themeVariables';
-import { type Browser, buildWebviewBundle, launchChromium, type Page, readChart, screenshotPath } from './browserHarness';
+import { type Page, readChart, screenshotPath , withWebviewBrowser } from './browserHarness';
 import { assertClean, openFixtureRun, settle, showTab } from './panelSetup';
 
 /** What VS Code does on a theme change. */
@@ -36,16 +36,10 @@ async function colours(page: Page) {
 }
 
 describe('results webview themes in Chromium', () => {
-  let browser: Browser;
-  let bundle: string;
-  before(async () => {
-    bundle = await buildWebviewBundle();
-    browser = await launchChromium();
-  });
-  after(async () => browser?.close());
+  const chrome = withWebviewBrowser();
 
   test('switching light → dark → high contrast re-colours the charts in place', async () => {
-    const panel = await openFixtureRun(browser, bundle, 'light');
+    const panel = await openFixtureRun(chrome.browser, chrome.bundle, 'light');
     const page = panel.page;
     const light = await colours(page);
     assert.deepEqual([light.lora, light.background, light.pixel], ['#e51400', '#ffffff', [255, 255, 255]]);
@@ -71,7 +65,7 @@ describe('results webview themes in Chromium', () => {
 
   for (const theme of ['dark', 'high-contrast'] as const) {
     test(`every view renders in the ${theme} theme (screenshots)`, async () => {
-      const panel = await openFixtureRun(browser, bundle, theme);
+      const panel = await openFixtureRun(chrome.browser, chrome.bundle, theme);
       const page = panel.page;
       const { lora } = await colours(page);
       assert.equal(lora, THEMES[theme].variables['--vscode-charts-red']);
