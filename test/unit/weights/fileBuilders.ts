@@ -1,6 +1,13 @@
 // Writers for test inputs the tests shape themselves: safetensors files (any dtype, any header)
-// and zip archives (stored or deflated entries), so bad and unusual files can be made on the spot.
+// and zip archives (stored or deflated entries), so bad and unusual files can be made on the spot;
+// plus a scratch folder and an error assertion the weight tests share.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { WeightFileError } from '../../../server/core/model/weights/tensor';
 import { crc32 } from '../../../server/core/model/weights/zip';
 
 export interface RawTensor {
@@ -82,4 +89,27 @@ export function zipBytes(entries: { name: string; data: Uint8Array; deflate?: bo
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);
+}
+
+/** A scratch folder for one test file, removed after its tests; `write` puts a file in it. */
+export function scratchFolder(prefix: string): { dir: string; write(name: string, bytes: Uint8Array): string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  test.after(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    write(name, bytes) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      return file;
+    },
+  };
+}
+
+/** Asserts that `fn` throws a WeightFileError whose message matches `pattern`. */
+export function throwsNaming(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof WeightFileError, `a WeightFileError, got ${e}`);
+    assert.match(e.message, pattern);
+    return true;
+  });
 }

@@ -1,28 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSafetensorsFloat32, WeightFileError } from '../../../server/core/model/weights/safetensors';
-import { f32Bytes, safetensorsBytes } from './fileBuilders';
+import { readSafetensorsFloat32 } from '../../../server/core/model/weights/safetensors';
+import { f32Bytes, safetensorsBytes , scratchFolder, throwsNaming } from './fileBuilders';
 
 const fixture = join(__dirname, '../../fixtures/reference/tiny-opt-prenorm/model.safetensors');
-const dir = mkdtempSync(join(tmpdir(), 'ftlab-safetensors-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, bytes: Uint8Array): string {
-  const file = join(dir, name);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-function throwsNaming(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof WeightFileError, `a WeightFileError, got ${e}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
+const { dir, write } = scratchFolder('ftlab-safetensors-');
 
 test('every dtype widens to fp32 with its shape (F16, BF16, F64, I64, I32, I16, I8, U8, BOOL)', () => {
   const words = (values: number[], bytesPer: number, set: (v: DataView, i: number, x: number) => void) => {

@@ -1,34 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPytorchBin } from '../../../server/core/model/weights/torchBin';
-import { WeightFileError } from '../../../server/core/model/weights/tensor';
 import { ZipArchive } from '../../../server/core/model/weights/zip';
-import { zipBytes } from './fileBuilders';
+import { zipBytes , scratchFolder, throwsNaming } from './fileBuilders';
 
 const checkpoints = join(__dirname, '../../fixtures/checkpoints');
 const viewsFile = join(checkpoints, 'views.bin');
 const expected: Record<string, { shape: number[]; values: number[] }> = JSON.parse(
   readFileSync(join(checkpoints, 'views.expected.json'), 'utf8'),
 );
-const dir = mkdtempSync(join(tmpdir(), 'ftlab-torchbin-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(name: string, bytes: Uint8Array): string {
-  const file = join(dir, name);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-function throwsNaming(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof WeightFileError, `a WeightFileError, got ${e}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-}
+const { dir, write } = scratchFolder('ftlab-torchbin-');
 
 function assertViews(tensors: Map<string, { shape: number[]; data: Float32Array }>): void {
   assert.deepEqual([...tensors.keys()], Object.keys(expected));
