@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startCodeServer } from './lib/codeServer';
 import { installedExtensions } from './lib/artifacts';
-import { openWorkbench, runCommand, screenshot, type Workbench } from './lib/workbench';
+import { openFile, openWorkbench, runCommand, screenshot, type Workbench } from './lib/workbench';
 
 test('the cluster command asks for the scheduler and shards, and a Kubernetes submission writes and opens the manifest', async () => {
   const files = { 'small.ftlab.yaml': readFileSync(join(repoRoot, 'media', 'templates', 'small.ftlab.yaml'), 'utf8') };
@@ -18,10 +18,7 @@ test('the cluster command asks for the scheduler and shards, and a Kubernetes su
   try {
     workbench = await openWorkbench(server);
     const { page } = workbench;
-    await runCommand(page, 'Go to File');
-    await page.locator('.quick-input-widget input').fill('small.ftlab.yaml');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await page.keyboard.press('Enter');
+    await openFile(page, 'small.ftlab.yaml');
     await page.locator('.monaco-editor .view-line', { hasText: 'small-comparison' }).waitFor({ timeout: 30_000 });
 
     await runCommand(page, 'Fine-Tune Lab: Run Fine-Tune Comparison on Cluster…');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { installedExtensions } from './lib/artifacts';
 import { repoRoot, startCodeServer } from './lib/codeServer';
-import { openWorkbench, runCommand, screenshot, type Workbench } from './lib/workbench';
+import { openFile, openWorkbench, screenshot, type Workbench } from './lib/workbench';
 
 const experiment = [
   'name: quick-fixes',
@@ -96,10 +96,7 @@ test('squiggles, hover, and every mistake fixed from its quick fix until no prob
   try {
     workbench = await openWorkbench(server);
     const { page } = workbench;
-    await runCommand(page, 'Go to File');
-    await page.locator('.quick-input-widget input').fill('quick-fixes.ftlab.yaml');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await page.keyboard.press('Enter');
+    await openFile(page, 'quick-fixes.ftlab.yaml');
 
     // vanila, traning, {sentense}, and "Wrong" (two tokens of OPT's tokenizer).
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });

@@ -15,7 +15,7 @@ import { repoRoot, startCodeServer, type CodeServer } from './lib/codeServer';
 import { installedExtensions } from './lib/artifacts';
 import { markWindow, readMetricChart, readProgress, readSelectedRun, readTable, readWindowMark } from './lib/resultsPanelView';
 import { findRunId, isHeld, meanAccuracyByMethod, readTrials, repeatedKeys, until } from './lib/runStore';
-import { openWorkbench, runCommand, screenshot, webviewContent, type Workbench } from './lib/workbench';
+import { openFile, openWorkbench, runCommand, screenshot, webviewContent, type Workbench } from './lib/workbench';
 
 const IN_DOMAIN = 'cola-in-domain-dev';
 const METHODS = ['vanilla', 'pbft', 'lora', 'icl'];
@@ -71,13 +71,6 @@ async function step(name: string, body: () => Promise<void>): Promise<void> {
   }
 }
 
-async function openFile(name: string): Promise<void> {
-  await runCommand(page, 'Go to File');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
-}
 
 /** The progress notification of a run of `total` trials ("trial 3 of 8 · …"). */
 function progressToast(total: number) {
@@ -138,7 +131,7 @@ describe('a whole run in the real workbench', { timeout: 300_000 }, () => {
 
   it('runs from the palette with progress, status bar and a panel that fills in live', async () => {
     await step('live', async () => {
-      await openFile('live.ftlab.yaml');
+      await openFile(page, 'live.ftlab.yaml');
       await runCommand(page, 'Fine-Tune Lab: Run Fine-Tune Comparison');
       const runId = await until('the run folder of live.ftlab.yaml', () => findRunId(server.workspace, 'live'), 60_000);
 
@@ -199,7 +192,7 @@ describe('a whole run in the real workbench', { timeout: 300_000 }, () => {
 
   it('cancel from the notification keeps finished trials; resume finishes without repeating one', async () => {
     await step('cancel', async () => {
-      await openFile('stoppable.ftlab.yaml');
+      await openFile(page, 'stoppable.ftlab.yaml');
       await runCommand(page, 'Fine-Tune Lab: Run Fine-Tune Comparison');
       const runId = await until('the run folder of stoppable.ftlab.yaml', () => findRunId(server.workspace, 'stoppable'), 60_000);
       // The panel switches to the run that just started.
@@ -231,7 +224,7 @@ describe('a whole run in the real workbench', { timeout: 300_000 }, () => {
 
   it('a window reload mid-run restores the panel with the run stopped, and Resume finishes it', async () => {
     await step('reload', async () => {
-      await openFile('reloaded.ftlab.yaml');
+      await openFile(page, 'reloaded.ftlab.yaml');
       await runCommand(page, 'Fine-Tune Lab: Run Fine-Tune Comparison');
       const runId = await until('the run folder of reloaded.ftlab.yaml', () => findRunId(server.workspace, 'reloaded'), 60_000);
       await panelShows(runId, 'running', 60_000);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startCodeServer, type CodeServer } from './lib/codeServer';
 import { installedExtensions } from './lib/artifacts';
-import { openWorkbench, runCommand, screenshot, webviewContent, type Workbench } from './lib/workbench';
+import { openFile, openWorkbench, runCommand, screenshot, webviewContent, type Workbench } from './lib/workbench';
 
 async function withWorkbench(
   name: string,
@@ -54,10 +54,7 @@ test('an experiment file with mistakes shows squiggles and the Problems count', 
     'mistakes.ftlab.yaml': 'name: mistakes\nmodels: [facebook/opt-125m]\ntasks: [cola]\nmethods: [vanila]\nn: -2\n',
   };
   await withWorkbench('squiggles', files, async (_server, { page }) => {
-    await runCommand(page, 'Go to File');
-    await page.locator('.quick-input-widget input').fill('mistakes.ftlab.yaml');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await page.keyboard.press('Enter');
+    await openFile(page, 'mistakes.ftlab.yaml');
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('.monaco-editor .squiggly-error').count(), 2);
     const problems = page.locator('#status\\.problems');

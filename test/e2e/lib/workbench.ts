@@ -83,3 +83,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path });
   return path;
 }
+
+/** Opens a workspace file through "Go to File" and waits until its editor tab is the active one. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Go to File');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
