@@ -132,7 +132,13 @@ test('submitCluster runs the grid as 3 Slurm shards, and the follower sees it to
 
   // The scheduler's view came through while it ran, and at the end every task had completed.
   assert.ok(seen.some((s) => s.shards.length === SHARDS && s.shards.some((sh) => sh.state === 'RUNNING' || sh.state === 'PENDING')), 'shard states were followed while the job ran');
-  const status = await connection.sendRequest(clusterStatusRequest, { runDir: submitted.runDir });
+  // The store can be complete while Slurm still winds the last task down (COMPLETING, ~1 s of
+  // epilog): ask until no task is completing any more, then check the final states.
+  let status = await connection.sendRequest(clusterStatusRequest, { runDir: submitted.runDir });
+  for (let i = 0; i < 60 && status.shards.some((s) => s.state === 'COMPLETING'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    status = await connection.sendRequest(clusterStatusRequest, { runDir: submitted.runDir });
+  }
   assert.equal(status.schedulerError, undefined);
   assert.deepEqual(status.shards.map((s) => [s.shardIndex, s.jobId, s.state]), [0, 1, 2].map((i) => [i, submitted.jobId, 'COMPLETED']), status.text);
   assert.deepEqual([status.finished, status.failed, status.running, status.pending, status.duplicates], [9, 0, 0, 0, 0], status.text);
