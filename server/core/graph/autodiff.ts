@@ -4,10 +4,12 @@
 //    op with an input that needs one. Frozen parameters are simply not in `wrt`, so nothing below
 //    them (and nothing that only they feed) gets backward work.
 // 2. Backward sweep in reverse tape order: an op whose outputs received gradient and that has an
-//    input needing one calls its family's rule; contributions to a tensor are summed with Add.
+//    input needing one calls its family's rule; contributions to a tensor are summed with Add, and
+//    Gather gradients (rows added into zeros) are scattered into that sum instead.
 import { GraphError, isFloat, type GraphBuilder, type Tensor } from './builder';
 import { add } from './ops/arithmetic';
 import { zerosOf } from './ops/broadcast';
+import { rowScatterOf, scatterAddRows } from './ops/gather';
 import { GRAD_RULES } from './registry';
 
 export interface GradientOptions {
@@ -39,9 +41,14 @@ export function gradients(g: GraphBuilder, loss: Tensor, wrt: readonly Tensor[],
   const total = (name: string): Tensor | undefined => {
     const list = pending.get(name);
     if (!list || list.length === 0) return undefined;
+    // Row scatters (Gather gradients) are added into the running sum in place of adding a dense
+    // zero-filled table each; their own ScatterND into zeros is then dead and pruned from the model.
+    const dense = list.filter((t) => !rowScatterOf(t));
+    const scattered = list.filter((t) => rowScatterOf(t));
     // Pairwise adds: the WebGPU provider has no variadic Sum.
-    let acc = list[0];
-    for (let i = 1; i < list.length; i++) acc = add(g, acc, list[i]);
+    let acc = dense.length > 0 ? dense[0] : scattered.shift()!;
+    for (let i = 1; i < dense.length; i++) acc = add(g, acc, dense[i]);
+    for (const s of scattered) acc = scatterAddRows(g, acc, rowScatterOf(s)!);
     pending.set(name, [acc]);
     return acc;
   };

@@ -197,9 +197,29 @@ export class GraphBuilder {
     }
   }
 
+  /**
+   * The nodes some graph output depends on, in emission order. Gradient rules may emit a node whose
+   * result the autodiff then folds into a cheaper form (autodiff.ts merges row scatters); leaving the
+   * orphan in the model would still allocate and compute it.
+   */
+  liveNodes(): NodeDef[] {
+    // Graph outputs are named after renaming; nodes still carry their own output names.
+    const sourceOf = new Map([...this.renames].map(([from, to]) => [to, from]));
+    const needed = new Set(this.outputs.map((o) => sourceOf.get(o.name) ?? o.name));
+    const live: NodeDef[] = [];
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const n = this.nodes[i];
+      if (!n.outputs.some((o) => needed.has(o))) continue;
+      live.push(n);
+      for (const input of n.inputs) if (input) needed.add(input);
+    }
+    return live.reverse();
+  }
+
   toModel(): Uint8Array {
     const r = (n: string): string => this.renames.get(n) ?? n;
-    const nodes = this.renames.size === 0 ? this.nodes : this.nodes.map((n) => ({ ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r) }));
+    const live = this.liveNodes();
+    const nodes = this.renames.size === 0 ? live : live.map((n) => ({ ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r) }));
     return encodeModel({
       name: this.name,
       nodes,

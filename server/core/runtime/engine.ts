@@ -19,11 +19,12 @@ import { TORCH_ADAMW_DEFAULTS, type AdamWHyper } from '../optim/adamw';
 import { adamwInPlace, addInPlace } from '../optim/adamwHost';
 import { groupsKey, uniformGroups, type GroupAssignment } from '../optim/paramGroups';
 import { DeviceTransfer } from './deviceTransfer';
+import { DroppedBuffers } from './hostGarbage';
 import type { TrainingObjective } from './objective';
 import type { ProviderChoice, ProviderName } from './providers';
 import { compileCached, type CompiledGraph } from './sessionCache';
 import { buildStepGraph, buildUpdateGraph, io, trainableNames, type StepGraph, type StepVariant } from './stepGraphs';
-import { floatData, float32Tensor, release } from './tensors';
+import { floatData, float32Tensor, onCpu, release } from './tensors';
 import { TrainingState } from './trainingState';
 
 export interface EngineOptions {
@@ -71,6 +72,8 @@ export class TrainingEngine {
   private readonly hyper: AdamWHyper;
   private readonly groups: GroupAssignment;
   private readonly maskBuffers = new Map<string, Float32Array>();
+  /** Gradients and replaced state arrays this engine has dropped since the last collection. */
+  private readonly dropped = new DroppedBuffers();
 
   private constructor(
     readonly spec: OptModelSpec,
@@ -176,11 +179,16 @@ export class TrainingEngine {
     let count = 0;
     const outputs: Record<string, ort.Tensor>[] = [];
     for (const micro of microBatches) {
+      // The last step's gradients (or the last micro-batch's) are dropped by now: free them first.
+      this.dropped.collectIfLarge();
       const out = (await compiled.session.run(this.feedsFor(graph, state, micro, {}))) as BatchFeeds;
       const grads = this.trainable.map((n) => floatData(out[io.grad(n)]) as Float32Array);
       // The first micro-batch's output buffers (fresh JS arrays) become the sums.
       if (!sums) sums = grads;
-      else sums.forEach((acc, i) => addInPlace(acc, grads[i]));
+      else {
+        sums.forEach((acc, i) => addInPlace(acc, grads[i]));
+        this.dropped.add(byteLength(grads));
+      }
       lossSum += num(out[io.lossSum]);
       count += num(out[io.lossCount]);
       outputs.push(pick(out, graph.extraOutputs));
@@ -192,6 +200,7 @@ export class TrainingEngine {
       const group = this.groups(n);
       adamwInPlace(param, m, v, sums![i], { lr: lr * group.lrScale, weightDecay: group.weightDecay, step: t, gradScale }, this.hyper);
     });
+    this.dropped.add(byteLength(sums!));
     state.step = t;
     return { loss: lossSum / Math.max(count, 1), count, outputs };
   }
@@ -200,6 +209,7 @@ export class TrainingEngine {
   private async stepInGraph(state: TrainingState, microBatches: readonly BatchFeeds[], lr: number): Promise<StepResult> {
     const t = state.step + 1;
     const opt = { [io.lr]: scalar(lr), [io.step]: scalar(t) };
+    this.dropped.collectIfLarge();
     if (microBatches.length === 1) {
       const { graph, compiled } = await this.compile('fused');
       const out = (await compiled.session.run(this.feedsFor(graph, state, microBatches[0], opt))) as BatchFeeds;
@@ -216,9 +226,11 @@ export class TrainingEngine {
     let count = 0;
     const outputs: Record<string, ort.Tensor>[] = [];
     for (const micro of microBatches) {
+      this.dropped.collectIfLarge();
       const out = (await acc.compiled.session.run(this.feedsFor(acc.graph, state, micro, sums))) as BatchFeeds;
       const next: BatchFeeds = {};
       for (const n of this.trainable) {
+        if (onCpu(sums[io.acc(n)])) this.dropped.add((sums[io.acc(n)].data as Float32Array).byteLength);
         release(sums[io.acc(n)]);
         next[io.acc(n)] = out[io.accOut(n)];
       }
@@ -247,6 +259,8 @@ export class TrainingEngine {
   }
 
   private takeUpdate(state: TrainingState, out: BatchFeeds): void {
+    // Host-memory state: the replaced arrays are dropped (GPU buffers are released by `replace`).
+    if (!this.resident) this.dropped.add(3 * byteLength(this.trainable.map((n) => floatData(state.params.get(n)!) as Float32Array)));
     for (const n of this.trainable) {
       state.replace(state.params, n, out[io.updated(n)]);
       state.replace(state.m, n, out[io.updatedM(n)]);
@@ -263,6 +277,10 @@ function stateMoment(state: TrainingState, name: string): ort.Tensor | undefined
   if (name.startsWith('adam_m/')) return state.m.get(name.slice(7));
   if (name.startsWith('adam_v/')) return state.v.get(name.slice(7));
   return undefined;
+}
+
+function byteLength(arrays: readonly Float32Array[]): number {
+  return arrays.reduce((n, a) => n + a.byteLength, 0);
 }
 
 function num(t: ort.Tensor): number {

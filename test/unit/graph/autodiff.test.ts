@@ -47,8 +47,9 @@ test('LoRA graph: no gradient for frozen embeddings or base weights, one weight-
   const build = (spec: OptModelSpec, trainable: (n: string) => boolean) => {
     const view = buildModelView('t', spec, 2, 8, false);
     const names = [...modelParameterShapes(spec).keys()].filter(trainable);
-    gradients(view.g, causalLmLoss(view).sum, names.map((n) => view.param(n)));
-    const nodes = view.g.nodes;
+    const grads = gradients(view.g, causalLmLoss(view).sum, names.map((n) => view.param(n)));
+    grads.forEach((d, i) => view.g.output(d, `grad/${names[i]}`));
+    const nodes = view.g.liveNodes();
     return {
       scatter: nodes.filter((n) => n.opType === 'ScatterND').length,
       // our Gemm rule writes every weight gradient as dYᵀ·X, i.e. a Gemm with transA = 1
