@@ -9,7 +9,7 @@
 import { GraphError, isFloat, type GraphBuilder, type Tensor } from './builder';
 import { add } from './ops/arithmetic';
 import { zerosOf } from './ops/broadcast';
-import { rowScatterOf, scatterAddRows } from './ops/gather';
+import { markRowScatter, rowScatterOf, scatterAddRows } from './ops/gather';
 import { GRAD_RULES } from './registry';
 
 export interface GradientOptions {
@@ -43,12 +43,21 @@ export function gradients(g: GraphBuilder, loss: Tensor, wrt: readonly Tensor[],
     if (!list || list.length === 0) return undefined;
     // Row scatters (Gather gradients) are added into the running sum in place of adding a dense
     // zero-filled table each; their own ScatterND into zeros is then dead and pruned from the model.
+    if (list.length === 1) return list[0];
     const dense = list.filter((t) => !rowScatterOf(t));
-    const scattered = list.filter((t) => rowScatterOf(t));
-    // Pairwise adds: the WebGPU provider has no variadic Sum.
-    let acc = dense.length > 0 ? dense[0] : scattered.shift()!;
-    for (let i = 1; i < dense.length; i++) acc = add(g, acc, dense[i]);
-    for (const s of scattered) acc = scatterAddRows(g, acc, rowScatterOf(s)!);
+    const parts = list.flatMap((t) => rowScatterOf(t) ?? []);
+    let acc: Tensor;
+    if (dense.length > 0) {
+      // Pairwise adds: the WebGPU provider has no variadic Sum.
+      acc = dense[0];
+      for (let i = 1; i < dense.length; i++) acc = add(g, acc, dense[i]);
+      for (const part of parts) acc = scatterAddRows(g, acc, part);
+    } else {
+      // Only scatters: chain them from the first one's zeros; the sum is still "zeros plus rows".
+      acc = list[0];
+      for (const part of parts.slice(rowScatterOf(list[0])!.length)) acc = scatterAddRows(g, acc, part);
+      markRowScatter(acc, parts);
+    }
     pending.set(name, [acc]);
     return acc;
   };

@@ -7,6 +7,7 @@
 // Same arithmetic as adamw.ts (torch's single-tensor AdamW), with the moments rounded to float32
 // before use as torch stores them, and the gradient scaled by `gradScale` (1/count of a summed loss).
 import type { AdamWHyper } from './adamw';
+import type { RowSums } from './sparseRows';
 
 export interface HostAdamWStep {
   /** Learning rate of this parameter (the schedule's value times its group's multiplier). */
@@ -19,26 +20,72 @@ export interface HostAdamWStep {
   gradScale: number;
 }
 
-/** One AdamW update of one parameter, in place: p, m, v overwritten. */
-export function adamwInPlace(p: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, s: HostAdamWStep, h: AdamWHyper): void {
-  const n = p.length;
-  if (m.length !== n || v.length !== n || grad.length !== n) throw new Error(`adamwInPlace: lengths differ (p ${n}, m ${m.length}, v ${v.length}, grad ${grad.length})`);
-  const b1 = h.beta1;
-  const b2 = h.beta2;
-  const c1 = (1 - b1) * s.gradScale;
-  const c2 = (1 - b2) * s.gradScale * s.gradScale;
-  const invBc2Sqrt = 1 / Math.sqrt(1 - b2 ** s.step);
-  const stepSize = s.lr / (1 - b1 ** s.step);
-  const decay = 1 - s.lr * s.weightDecay;
-  const eps = h.eps;
+/** The per-step scalars of the update, computed once per parameter. */
+interface StepConstants {
+  b1: number;
+  b2: number;
+  c1: number;
+  c2: number;
+  invBc2Sqrt: number;
+  stepSize: number;
+  decay: number;
+  eps: number;
+}
+
+function stepConstants(s: HostAdamWStep, h: AdamWHyper): StepConstants {
+  return {
+    b1: h.beta1,
+    b2: h.beta2,
+    c1: (1 - h.beta1) * s.gradScale,
+    c2: (1 - h.beta2) * s.gradScale * s.gradScale,
+    invBc2Sqrt: 1 / Math.sqrt(1 - h.beta2 ** s.step),
+    stepSize: s.lr / (1 - h.beta1 ** s.step),
+    decay: 1 - s.lr * s.weightDecay,
+    eps: h.eps,
+  };
+}
+
+/** Updates elements [from, to) of p, m, v with the gradient values grad[gradAt ...]. */
+function updateSpan(p: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, gradAt: number, from: number, to: number, k: StepConstants): void {
+  const { b1, b2, c1, c2, invBc2Sqrt, stepSize, decay, eps } = k;
   const fround = Math.fround;
-  for (let i = 0; i < n; i++) {
-    const g = grad[i];
+  const off = gradAt - from;
+  for (let i = from; i < to; i++) {
+    const g = grad[i + off];
     const mi = fround(b1 * m[i] + c1 * g);
     const vi = fround(b2 * v[i] + c2 * g * g);
     m[i] = mi;
     v[i] = vi;
     p[i] = fround(p[i] * decay) - (stepSize * mi) / (Math.sqrt(vi) * invBc2Sqrt + eps);
+  }
+}
+
+function checkLengths(p: Float32Array, m: Float32Array, v: Float32Array): void {
+  if (m.length !== p.length || v.length !== p.length) throw new Error(`adamw: lengths differ (p ${p.length}, m ${m.length}, v ${v.length})`);
+}
+
+/** One AdamW update of one parameter, in place: p, m, v overwritten. */
+export function adamwInPlace(p: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, s: HostAdamWStep, h: AdamWHyper): void {
+  checkLengths(p, m, v);
+  if (grad.length !== p.length) throw new Error(`adamwInPlace: gradient has ${grad.length} values, the parameter ${p.length}`);
+  updateSpan(p, m, v, grad, 0, 0, p.length, stepConstants(s, h));
+}
+
+/**
+ * The same update for a table [rows, width] whose gradient is zero outside the rows in `sums`
+ * (summed per row, see sparseRows.ts). Every row is updated, as torch does with a dense gradient
+ * that is zero there: the moments decay, weight decay applies and momentum keeps moving the row.
+ */
+export function adamwRowsInPlace(p: Float32Array, m: Float32Array, v: Float32Array, sums: RowSums, s: HostAdamWStep, h: AdamWHyper): void {
+  checkLengths(p, m, v);
+  const { slotOf, values, width } = sums;
+  if (slotOf.length * width !== p.length) throw new Error(`adamwRowsInPlace: ${slotOf.length} rows × ${width} do not cover the parameter's ${p.length} values`);
+  const k = stepConstants(s, h);
+  const zeros = new Float32Array(width);
+  for (let r = 0; r < slotOf.length; r++) {
+    const slot = slotOf[r];
+    if (slot < 0) updateSpan(p, m, v, zeros, 0, r * width, (r + 1) * width, k);
+    else updateSpan(p, m, v, values, slot * width, r * width, (r + 1) * width, k);
   }
 }
 

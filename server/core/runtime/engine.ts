@@ -16,10 +16,11 @@ import { Rng } from '../model/random';
 import type { OptModelSpec } from '../model/optSpec';
 import { specKey, modelParameterShapes } from '../model/optSpec';
 import { TORCH_ADAMW_DEFAULTS, type AdamWHyper } from '../optim/adamw';
-import { adamwInPlace, addInPlace } from '../optim/adamwHost';
+import { adamwInPlace, adamwRowsInPlace } from '../optim/adamwHost';
 import { groupsKey, uniformGroups, type GroupAssignment } from '../optim/paramGroups';
 import { DeviceTransfer } from './deviceTransfer';
 import { DroppedBuffers } from './hostGarbage';
+import { HostGradients } from './hostGradients';
 import type { TrainingObjective } from './objective';
 import type { ProviderChoice, ProviderName } from './providers';
 import { compileCached, type CompiledGraph } from './sessionCache';
@@ -174,7 +175,7 @@ export class TrainingEngine {
   /** Gradients graph per micro-batch, summed in place, then AdamW in place on the state's arrays. */
   private async stepOnHost(state: TrainingState, microBatches: readonly BatchFeeds[], lr: number): Promise<StepResult> {
     const { graph, compiled } = await this.compile('grads');
-    let sums: Float32Array[] | undefined;
+    const grads = new HostGradients(graph, this.dropped);
     let lossSum = 0;
     let count = 0;
     const outputs: Record<string, ort.Tensor>[] = [];
@@ -182,25 +183,22 @@ export class TrainingEngine {
       // The last step's gradients (or the last micro-batch's) are dropped by now: free them first.
       this.dropped.collectIfLarge();
       const out = (await compiled.session.run(this.feedsFor(graph, state, micro, {}))) as BatchFeeds;
-      const grads = this.trainable.map((n) => floatData(out[io.grad(n)]) as Float32Array);
-      // The first micro-batch's output buffers (fresh JS arrays) become the sums.
-      if (!sums) sums = grads;
-      else {
-        sums.forEach((acc, i) => addInPlace(acc, grads[i]));
-        this.dropped.add(byteLength(grads));
-      }
+      grads.add(out);
       lossSum += num(out[io.lossSum]);
       count += num(out[io.lossCount]);
       outputs.push(pick(out, graph.extraOutputs));
     }
     const t = state.step + 1;
     const gradScale = 1 / Math.max(count, 1);
-    this.trainable.forEach((n, i) => {
+    for (const n of this.trainable) {
       const { param, m, v } = state.writable(n);
       const group = this.groups(n);
-      adamwInPlace(param, m, v, sums![i], { lr: lr * group.lrScale, weightDecay: group.weightDecay, step: t, gradScale }, this.hyper);
-    });
-    this.dropped.add(byteLength(sums!));
+      const s = { lr: lr * group.lrScale, weightDecay: group.weightDecay, step: t, gradScale };
+      const g = grads.get(n, state.params.get(n)!.dims);
+      if (g.kind === 'dense') adamwInPlace(param, m, v, g.values, s, this.hyper);
+      else adamwRowsInPlace(param, m, v, g.sums, s, this.hyper);
+    }
+    grads.drop();
     state.step = t;
     return { loss: lossSum / Math.max(count, 1), count, outputs };
   }
@@ -250,12 +248,17 @@ export class TrainingEngine {
   }
 
   /** Loss and gradients of the summed loss (no update) — for checks and custom optimizers. */
-  async gradients(state: TrainingState, batch: BatchFeeds): Promise<{ loss: number; count: number; grads: Map<string, Float32Array> }> {
+  async gradients(
+    state: TrainingState,
+    batch: BatchFeeds,
+  ): Promise<{ loss: number; count: number; grads: Map<string, Float32Array>; /** Parameters whose gradient the graph sent as rows. */ fromRows: string[] }> {
     const { graph, compiled } = await this.compile('grads');
     const out = (await compiled.session.run(this.feedsFor(graph, state, batch, {}))) as BatchFeeds;
     const host = await this.transfer.download(out);
-    const grads = new Map(this.trainable.map((n) => [n, floatData(host[io.grad(n)]) as Float32Array]));
-    return { loss: num(host[io.loss]), count: num(host[io.lossCount]), grads };
+    const sums = new HostGradients(graph, this.dropped);
+    sums.add(host);
+    const grads = new Map(this.trainable.map((n) => [n, sums.denseOf(n, state.params.get(n)!.dims)]));
+    return { loss: num(host[io.loss]), count: num(host[io.lossCount]), grads, fromRows: Object.keys(graph.sparseGrads) };
   }
 
   private takeUpdate(state: TrainingState, out: BatchFeeds): void {

@@ -1,13 +1,15 @@
 // The graphs a training run compiles, per (model spec, objective, batch shape):
 // - 'fused': forward, loss, backward and AdamW in one graph (the step on a GPU-resident state);
 // - 'grads': forward, loss and the gradients of the summed loss (the CPU step, whose AdamW runs in
-//   place on the host; parity tests; custom loops);
+//   place on the host; parity tests; custom loops); a table read only by Gathers gets its gradient
+//   as the batch's rows (`sparseGrads`) rather than dense;
 // - 'accumulate': like 'grads' but adds the gradients into running sums fed back in
 //   (micro-batches), followed by the separate 'update' graph (AdamW on the sums / total count);
 // - 'readout': forward only, dropout off, named outputs (evaluation).
 // Parameters are graph inputs, never initializers, so they can be fed from (and kept on) a device.
-import { GraphBuilder, type Tensor } from '../graph/builder';
+import { GraphBuilder, numel, type Tensor } from '../graph/builder';
 import { gradients } from '../graph/autodiff';
+import { rowScatterOf, type RowPart } from '../graph/ops/gather';
 import type { ValueDef } from '../graph/onnxModel';
 import type { RandomMaskInput } from '../model/optGraph';
 import { modelParameterShapes, type OptModelSpec } from '../model/optSpec';
@@ -24,6 +26,8 @@ export const io = {
   m: (n: string): string => `adam_m/${n}`,
   v: (n: string): string => `adam_v/${n}`,
   grad: (n: string): string => `grad/${n}`,
+  gradIndex: (n: string, part: number): string => `grad_index/${n}/${part}`,
+  gradRows: (n: string, part: number): string => `grad_rows/${n}/${part}`,
   acc: (n: string): string => `acc/${n}`,
   accOut: (n: string): string => `acc_out/${n}`,
   updated: (n: string): string => `updated/${n}`,
@@ -47,6 +51,11 @@ export interface StepGraph {
   params: string[];
   /** Trainable parameters, in the order of their state inputs/outputs. */
   trainable: string[];
+  /**
+   * 'grads' graphs only: parameters whose gradient comes out as rows (the number of parts, each an
+   * `io.gradIndex` / `io.gradRows` pair) instead of a dense `io.grad` tensor.
+   */
+  sparseGrads: Record<string, number>;
   /** Names of the objective's own extra outputs. */
   extraOutputs: string[];
   /** Node count per op type (diagnostics, and tests that check what was differentiated). */
@@ -95,8 +104,21 @@ export function buildStepGraph(
   g.output(count, io.lossCount);
   const extraOutputs = Object.entries(extra).map(([name, t]) => g.output(t, name).name);
 
+  const sparseGrads: Record<string, number> = {};
   if (variant === 'grads') {
-    trainable.forEach((n, i) => g.output(grads[i], io.grad(n)));
+    trainable.forEach((n, i) => {
+      const parts = rowScatterOf(grads[i]);
+      if (parts && fewerRowsThanTable(parts, grads[i])) {
+        // An embedding read by Gathers only: its gradient leaves as the rows the batch touched
+        // (a few MB) instead of a dense table (154 MB on OPT-125m, copied again into JS). The
+        // dense ScatterND is then unused and pruned; the host applies the rows (optim/sparseRows.ts).
+        parts.forEach((part, k) => {
+          g.output(part.index, io.gradIndex(n, k));
+          g.output(part.updates, io.gradRows(n, k));
+        });
+        sparseGrads[n] = parts.length;
+      } else g.output(grads[i], io.grad(n));
+    });
   } else if (variant === 'accumulate') {
     trainable.forEach((n, i) => {
       const acc = g.input(io.acc(n), 'float32', grads[i].shape);
@@ -115,7 +137,13 @@ export function buildStepGraph(
       g.output(u.v, io.updatedV(n));
     });
   }
-  return finish(g, { masks: view.forward.masks, params: view.usedParams, trainable, extraOutputs });
+  return finish(g, { masks: view.forward.masks, params: view.usedParams, trainable, extraOutputs, sparseGrads });
+}
+
+/** Whether the rows of a scattered gradient take less memory than the dense table. */
+function fewerRowsThanTable(parts: readonly RowPart[], table: Tensor): boolean {
+  const rows = parts.reduce((sum, p) => sum + numel(p.index.shape), 0);
+  return rows < table.shape[0];
 }
 
 /** AdamW on accumulated gradients: grad_scale = 1 / (count over all micro-batches). */
@@ -139,12 +167,12 @@ export function buildUpdateGraph(
     g.output(u.m, io.updatedM(n));
     g.output(u.v, io.updatedV(n));
   }
-  return finish(g, { masks: [], params: [...trainable], trainable: [...trainable], extraOutputs: [] });
+  return finish(g, { masks: [], params: [...trainable], trainable: [...trainable], extraOutputs: [], sparseGrads: {} });
 }
 
 export function buildReadoutGraph(spec: OptModelSpec, readout: Readout, batch: number, seq: number): StepGraph {
   const view = buildModelView(`readout_${readout.key}`, spec, batch, seq, false);
   const outs = readout.outputs(view);
   const extraOutputs = Object.entries(outs).map(([name, t]) => view.g.output(t, name).name);
-  return finish(view.g, { masks: [], params: view.usedParams, trainable: [], extraOutputs });
+  return finish(view.g, { masks: [], params: view.usedParams, trainable: [], extraOutputs, sparseGrads: {} });
 }

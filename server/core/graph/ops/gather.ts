@@ -19,24 +19,32 @@ export function gatherRows(g: GraphBuilder, data: Tensor, indices: Tensor): Tens
   return y;
 }
 
-/** Rows scattered by a Gather gradient, kept so the autodiff can add them into another buffer. */
-export interface RowScatter {
+/** Rows added into a table by one Gather's gradient: updates [...idx, ...rest] at index [...idx, 1]. */
+export interface RowPart {
   index: Tensor;
   updates: Tensor;
 }
 
 // Gradients that are "zeros with these rows added", by tensor object. A table read by several
 // Gathers (PBFT's tied embedding: the input lookup and the verbalizer rows of the LM head) would
-// otherwise get one dense zero-filled table per read plus their sum: three 154 MB buffers on OPT-125m.
-const rowScatters = new WeakMap<Tensor, RowScatter>();
+// otherwise get one dense zero-filled table per read plus their sum: three 154 MB buffers on
+// OPT-125m. Knowing the rows also lets a gradients graph output them instead of the dense table
+// (stepGraphs.ts), for the host to apply without ever materializing it.
+const rowScatters = new WeakMap<Tensor, readonly RowPart[]>();
 
-export function rowScatterOf(grad: Tensor): RowScatter | undefined {
+/** The rows a gradient is made of, when it is zeros with rows added (and nothing else). */
+export function rowScatterOf(grad: Tensor): readonly RowPart[] | undefined {
   return rowScatters.get(grad);
 }
 
-/** base with `updates` added at the rows `index` ([..., 1] int64): ScatterND reduction=add. */
-export function scatterAddRows(g: GraphBuilder, base: Tensor, rows: RowScatter): Tensor {
-  return g.node1('ScatterND', [base, rows.index, rows.updates], base.dtype, base.shape, {
+/** Records that `grad` equals zeros with `parts` added (autodiff's merged scatters). */
+export function markRowScatter(grad: Tensor, parts: readonly RowPart[]): void {
+  rowScatters.set(grad, parts);
+}
+
+/** base with `part.updates` added at the rows `part.index`: ScatterND reduction=add. */
+export function scatterAddRows(g: GraphBuilder, base: Tensor, part: RowPart): Tensor {
+  return g.node1('ScatterND', [base, part.index, part.updates], base.dtype, base.shape, {
     reduction: { kind: 'string', value: 'add' },
   });
 }
@@ -46,9 +54,9 @@ export const gatherRules: Record<string, GradRule> = {
     const [data, indices] = op.inputs as Tensor[];
     if (!needs[0]) return [undefined, undefined];
     const index = g.node1('Unsqueeze', [indices, g.int64s([indices.shape.length])], indices.dtype, [...indices.shape, 1]);
-    const rows = { index, updates: dy! };
-    const grad = scatterAddRows(g, zerosOf(g, data.dtype, data.shape), rows);
-    rowScatters.set(grad, rows);
+    const part = { index, updates: dy! };
+    const grad = scatterAddRows(g, zerosOf(g, data.dtype, data.shape), part);
+    markRowScatter(grad, [part]);
     return [grad, undefined];
   },
 };
