@@ -4,6 +4,7 @@
 
 import { statusCommand, submitK8sCommand, submitSlurmCommand } from '../cluster/commands';
 import { defaultResultsDir } from '../runner';
+import { ALLOWED_ROOTS_HELP } from './allowedRootsOption';
 import { UsageError } from './args';
 import { ExitCode, type CliIo } from './io';
 import { reportCommand } from './reportCommand';
@@ -28,13 +29,17 @@ Slurm array tasks when it was submitted to Slurm.
 const SUBMIT_USAGE = `Usage:
   ftlab submit slurm <experiment> [--shards N] [--partition P] [--gpus-per-task G] [--cpus-per-task C]
                      [--time T] [--log-dir D] [--results-dir R] [--max-concurrent M]
-                     [--run-id ID --shard-indices i,j] [--node PATH] [--dry-run]
+                     [--run-id ID --shard-indices i,j] [--node PATH] [--allowed-roots D] [--dry-run]
   ftlab submit k8s <experiment> --shards N --image I [--pvc NAME] [--parallelism P] [--cpu C]
                    [--memory M] [--gpus G] [--namespace NS] [--results-dir R] [--run-id ID] [--dry-run]
 
 Hands the experiment's grid to a cluster scheduler, one shard per array task (Slurm) or per
 completion index (Kubernetes Indexed Job); every shard writes into one shared run folder.
 --dry-run prints the sbatch script or the manifest instead of submitting.
+
+A Slurm submission is checked as \`ftlab run\` checks the file, the folders models and data may be
+read from included, and refused before anything is submitted; every shard gets the same folders.
+${ALLOWED_ROOTS_HELP}
 `;
 
 /** The cluster commands read $FTLAB_RESULTS_DIR the way the others do. */
@@ -68,7 +73,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv, io, context) => {
       if (hasHelp(argv)) return help(io, SUBMIT_USAGE);
       const [scheduler, ...rest] = argv;
-      const ctx = { cliPath: context.cliPath, print: io.out, cwd: io.cwd };
+      const ctx = { cliPath: context.cliPath, print: io.out, cwd: io.cwd, env: io.env };
       if (scheduler === 'slurm') await submitSlurmCommand(withResultsDir(rest, io), ctx);
       else if (scheduler === 'k8s') await submitK8sCommand(withResultsDir(rest, io), ctx);
       else throw new UsageError(`ftlab submit takes slurm or k8s, not ${scheduler === undefined ? 'nothing' : `"${scheduler}"`}`);

@@ -3,10 +3,10 @@
 // store is still complete: failed trials are recorded with their reason), 2 on usage or
 // validation errors. Run again after a crash or Ctrl-C and it continues the unfinished run.
 
-import { delimiter, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PROVIDER_IDS, type ProviderId } from '../../protocol/experiment';
-import { ALLOWED_ROOTS_ENV, parseAllowedRoots } from '../core/experiment';
 import { defaultResultsDir, ExperimentInvalidError, Runner, type RunHandle } from '../runner';
+import { ALLOWED_ROOTS_FLAG, ALLOWED_ROOTS_HELP, allowedRootsOption } from './allowedRootsOption';
 import { intFlag, parseArgs, parseShard, stringFlag, UsageError } from './args';
 import { formatDiagnostics } from './diagnosticsFormat';
 import { ExitCode, type CliIo } from './io';
@@ -26,10 +26,7 @@ Options:
   --run-id ID          join or create the run with this id (shards of one run share it)
   --new                start a new run even if an unfinished one of this file exists
   --offline            never use the network (like HF_HUB_OFFLINE=1)
-  --allowed-roots D    more folders (separated by '${delimiter}') that models and data files may be
-                       read from; by default only the experiment's workspace (its git root, else
-                       its folder), the shipped data/ and models/ and the Hugging Face cache.
-                       $FTLAB_ALLOWED_ROOTS adds folders the same way
+${ALLOWED_ROOTS_HELP}
   --help               show this help
 
 Exit status: 0 all trials finished; 1 some trials failed or the run stopped; 2 usage or
@@ -48,7 +45,7 @@ function envThreads(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 export async function runCommand(argv: string[], io: CliIo, runner: Runner = new Runner()): Promise<number> {
-  const args = parseArgs(argv, ['help', 'new', 'offline'], ['shard', 'provider', 'threads', 'results-dir', 'run-id', 'allowed-roots']);
+  const args = parseArgs(argv, ['help', 'new', 'offline'], ['shard', 'provider', 'threads', 'results-dir', 'run-id', ALLOWED_ROOTS_FLAG]);
   if (args.flags.has('help')) {
     io.out(RUN_USAGE);
     return ExitCode.ok;
@@ -71,7 +68,7 @@ export async function runCommand(argv: string[], io: CliIo, runner: Runner = new
       threads: intFlag(args, 'threads'),
       defaultThreads: envThreads(io.env),
       ...(args.flags.has('offline') ? { hub: { offline: true } } : {}),
-      allowedRoots: [...parseAllowedRoots(stringFlag(args, 'allowed-roots')), ...parseAllowedRoots(io.env[ALLOWED_ROOTS_ENV])].map((d) => resolve(io.cwd, d)),
+      allowedRoots: allowedRootsOption(args, io.env, io.cwd),
     });
   } catch (error) {
     if (error instanceof ExperimentInvalidError) {

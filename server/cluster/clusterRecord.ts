@@ -19,6 +19,8 @@ export interface SlurmSubmissionRecord {
   scriptPath: string;
   /** Folder of the per-task logs (slurm-%A_%a.out). */
   logDir: string;
+  /** The `--allowed-roots` its shards got (absent: none); a resubmission needs the same ones. */
+  allowedRoots?: string[];
   submittedAt: string;
 }
 

@@ -1,21 +1,26 @@
 // The cluster commands of the `ftlab` CLI, ready to be dispatched from server/cli:
 //   ftlab submit slurm <experiment> [--shards N] [--partition P] [--gpus-per-task G] [--cpus-per-task C]
 //                      [--time T] [--log-dir D] [--results-dir R] [--max-concurrent M]
-//                      [--run-id ID --shard-indices i,j] [--node PATH] [--dry-run]
+//                      [--run-id ID --shard-indices i,j] [--node PATH] [--allowed-roots D] [--dry-run]
 //   ftlab submit k8s <experiment> --shards N --image I [--pvc NAME] [--parallelism P] [--cpu C]
 //                    [--memory M] [--gpus G] [--namespace NS] [--results-dir R] [--run-id ID] [--dry-run]
 //   ftlab status <run> [--results-dir R] [--pending] [--no-scheduler]
 // Each takes the arguments after its command words. The experiment is validated with the same
 // parser the runner uses before anything goes to a cluster: a mistake found after a queue wait of
-// hours is the expensive kind.
+// hours is the expensive kind. For Slurm that includes the allowed-roots rule of `ftlab run`, since
+// the shards run `ftlab run` on the same file from the same paths; a Kubernetes pod reads a copy of
+// the file in its own filesystem, so the submitting machine's folders say nothing about it.
 
 import { resolve } from 'node:path';
-import { DiagnosticSeverity } from '../../protocol/experiment';
+import { DiagnosticSeverity, type ExperimentParseResult } from '../../protocol/experiment';
+import { ALLOWED_ROOTS_FLAG, allowedRootsOption } from '../cli/allowedRootsOption';
 import { intFlag, parseArgs, stringFlag, UsageError } from '../cli/args';
+import { formatDiagnostic } from '../cli/diagnosticsFormat';
 import { loadExperimentFile } from '../core/experiment/parse';
 import { planK8sJob, writeK8sJob } from './k8s';
 import { DEFAULT_RESULTS_DIR } from './runFolder';
 import { planSlurmRun, submitSlurmRun } from './slurm';
+import { checkForSlurmSubmission } from './submitCheck';
 import { readRunStatus, resolveRunDir } from './status';
 import { formatRunStatus } from './statusFormat';
 
@@ -24,16 +29,17 @@ export interface ClusterCommandContext {
   cliPath: string;
   print(text: string): void;
   cwd?: string;
+  /** Where $FTLAB_ALLOWED_ROOTS is read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Parses the experiment; throws a UsageError listing its errors. Returns the experiment's name. */
-function validateExperiment(path: string, cwd: string): string {
-  const absolute = resolve(cwd, path);
-  const result = loadExperimentFile(absolute);
+/**
+ * Throws a UsageError listing the experiment's errors, each line as `ftlab run` prints it, so the
+ * refusal reads the same whichever command met it. Returns the experiment's name.
+ */
+function experimentName(path: string, result: ExperimentParseResult): string {
   if (!result.spec) {
-    const errors = result.diagnostics
-      .filter((d) => d.severity === DiagnosticSeverity.Error)
-      .map((d) => `${absolute}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
+    const errors = result.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => formatDiagnostic(path, d));
     throw new UsageError(`the experiment has errors; nothing was submitted:\n${errors.join('\n')}`);
   }
   return result.spec.name;
@@ -54,16 +60,18 @@ export async function submitSlurmCommand(argv: string[], ctx: ClusterCommandCont
   const args = parseArgs(
     argv,
     ['dry-run'],
-    ['shards', 'partition', 'gpus-per-task', 'cpus-per-task', 'time', 'log-dir', 'results-dir', 'max-concurrent', 'run-id', 'shard-indices', 'node'],
+    ['shards', 'partition', 'gpus-per-task', 'cpus-per-task', 'time', 'log-dir', 'results-dir', 'max-concurrent', 'run-id', 'shard-indices', 'node', ALLOWED_ROOTS_FLAG],
   );
   const cwd = ctx.cwd ?? process.cwd();
   const experimentPath = one(args.positionals, 'experiment file');
   const indices = shardIndices(stringFlag(args, 'shard-indices'));
   if (indices && !args.flags.has('run-id')) throw new UsageError('--shard-indices resubmits shards of an existing run: give its --run-id too');
   const gpus = stringFlag(args, 'gpus-per-task');
+  const allowedRoots = allowedRootsOption(args, ctx.env ?? process.env, cwd);
   const plan = planSlurmRun({
     experimentPath,
-    runName: validateExperiment(experimentPath, cwd),
+    runName: experimentName(experimentPath, checkForSlurmSubmission(resolve(cwd, experimentPath), allowedRoots)),
+    allowedRoots,
     shards: intFlag(args, 'shards'),
     partition: stringFlag(args, 'partition'),
     gpusPerTask: gpus !== undefined && /^\d+$/.test(gpus) ? Number(gpus) : gpus,
@@ -101,7 +109,7 @@ export async function submitK8sCommand(argv: string[], ctx: ClusterCommandContex
   if (shards === undefined || image === undefined) throw new UsageError('ftlab submit k8s needs --shards N and --image I');
   const plan = planK8sJob({
     experimentPath,
-    runName: validateExperiment(experimentPath, cwd),
+    runName: experimentName(experimentPath, loadExperimentFile(resolve(cwd, experimentPath))),
     shards,
     image,
     pvc: stringFlag(args, 'pvc'),

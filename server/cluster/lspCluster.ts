@@ -4,7 +4,7 @@
 // The language server calls registerClusterRequests(connection, …) once, next to the run requests.
 
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import type { ExperimentSpec } from '../../protocol/experiment';
@@ -17,9 +17,10 @@ import {
   type SubmitClusterResult,
 } from '../../protocol/lsp';
 import { expandGrid } from '../core/experiment/grid';
+import { configuredHubCacheDir } from '../core/hub/hubSettings';
 import { loadExperimentFile } from '../core/experiment/parse';
 import { ExperimentInvalidError } from '../runner/prepareRun';
-import { resultsDirFor } from '../runner/lspBridge';
+import { allowedRootsSetting, resultsDirFor } from '../runner/lspBridge';
 import { readClusterRecord } from './clusterRecord';
 import { planK8sJob, writeK8sJob } from './k8s';
 import { newRunId } from './runFolder';
@@ -27,6 +28,7 @@ import { planSlurmRun, submitSlurmRun } from './slurm';
 import { SLURM_ENDED_STATES } from './slurmQueue';
 import { readRunStatus, shardsToResubmit, type RunStatus } from './status';
 import { formatRunStatus } from './statusFormat';
+import { checkForSlurmSubmission } from './submitCheck';
 
 export interface ClusterRequestOptions {
   /** The current `ftlab.*` settings (the results folder comes from `ftlab.resultsDir`). */
@@ -35,6 +37,19 @@ export interface ClusterRequestOptions {
   workspaceFolders?(): Promise<string[]>;
   /** What every shard runs; default the CLI bundle shipped next to the server bundle (dist/cli.js). */
   cliPath?: string;
+}
+
+/**
+ * The folders beyond the defaults that a cluster run of this editor may read: the
+ * `ftlab.data.allowedRoots` setting and $FTLAB_ALLOWED_ROOTS (as for a run started here), and a
+ * configured `ftlab.hfCacheDir`, which the editor's checks allow but a shard would not know of.
+ * Absolute, since they go onto the shards' command lines; what is still relative (a relative
+ * $FTLAB_ALLOWED_ROOTS) is resolved against the experiment's folder, as the runner does.
+ */
+function clusterAllowedRoots(settings: ServerSettings, folder: string, experimentPath: string): string[] {
+  const roots = allowedRootsSetting(settings, folder);
+  if (settings.hfCacheDir.trim()) roots.push(configuredHubCacheDir(settings.hfCacheDir));
+  return [...new Set(roots.map((root) => resolve(dirname(experimentPath), root)))];
 }
 
 function toResponseError(error: unknown): ResponseError<unknown> {
@@ -140,13 +155,15 @@ export function registerClusterRequests(connection: Connection, options: Cluster
       throw new ResponseError(ErrorCodes.InvalidParams, 'a Kubernetes run needs the container image (with ftlab installed)');
     }
     const experimentPath = fileURLToPath(params.experimentUri);
-    // The same check as the editor's diagnostics and the runner: a typo found after a queue wait
-    // of hours is the expensive kind.
-    const parsed = loadExperimentFile(experimentPath);
+    const folder = (await folders()).filter((f) => experimentPath.startsWith(f + sep)).sort((a, b) => b.length - a.length)[0] ?? dirname(experimentPath);
+    const settings = options.settings();
+    const allowedRoots = clusterAllowedRoots(settings, folder, experimentPath);
+    // The same check as the editor's diagnostics and the runner (for Slurm with the same allowed
+    // folders the shards will get): a mistake found after a queue wait of hours is the expensive kind.
+    const parsed = params.scheduler === 'slurm' ? checkForSlurmSubmission(experimentPath, allowedRoots) : loadExperimentFile(experimentPath);
     if (!parsed.spec) throw new ExperimentInvalidError(experimentPath, parsed.diagnostics);
     const spec: ExperimentSpec = parsed.spec;
-    const folder = (await folders()).filter((f) => experimentPath.startsWith(f + sep)).sort((a, b) => b.length - a.length)[0] ?? dirname(experimentPath);
-    const resultsDir = resultsDirFor(options.settings(), folder);
+    const resultsDir = resultsDirFor(settings, folder);
     const { runId, runDir } = freshRun(resultsDir, newRunId(experimentPath, spec.name), !params.dryRun);
     const common = { runId, runDir, scheduler: params.scheduler, shards, totalTrials: expandGrid(spec).length };
     try {
@@ -162,6 +179,8 @@ export function registerClusterRequests(connection: Connection, options: Cluster
           time: params.time || undefined,
           // Next to the script in the (shared) run folder: the editor has no "where I ran sbatch".
           logDir: join(runDir, 'slurm'),
+          // The shards never see this editor's settings: they get its allowed folders on their command line.
+          allowedRoots,
           cliPath,
           cwd: folder,
         });

@@ -37,6 +37,11 @@ export interface SlurmSubmitOptions {
   cliPath: string;
   /** Node.js on the compute nodes (default `node` from the job's PATH, which sbatch exports). */
   nodeCommand?: string;
+  /**
+   * Folders beyond the defaults that the experiment may read models and data from (the
+   * `--allowed-roots` of the submission); every shard gets them on its command line.
+   */
+  allowedRoots?: readonly string[];
   /** Where cwd-relative paths start (default process.cwd()). */
   cwd?: string;
 }
@@ -82,6 +87,7 @@ export function planSlurmRun(options: SlurmSubmitOptions): SlurmPlan {
     cpusPerTask: options.cpusPerTask ?? 1,
     time: options.time,
     maxConcurrent: options.maxConcurrent,
+    allowedRoots: (options.allowedRoots ?? []).map((root) => resolve(cwd, root)),
   };
   const script = renderSlurmScript(input);
   return { runId, runDir, script, input };
@@ -118,6 +124,7 @@ export async function submitSlurmRun(plan: SlurmPlan): Promise<SlurmSubmission> 
     shardIndices: [...plan.input.shardIndices],
     scriptPath,
     logDir: plan.input.logDir,
+    ...(plan.input.allowedRoots?.length ? { allowedRoots: [...plan.input.allowedRoots] } : {}),
     submittedAt: new Date().toISOString(),
   };
   await appendSubmission(plan.runDir, plan.runId, record);

@@ -7,7 +7,7 @@
 //   honours; characters sbatch cannot quote (", \, newline) or that it would expand (%) are refused.
 // - The command line is read by bash: every user string is single-quoted (shellQuote.ts).
 
-import { isAbsolute } from 'node:path';
+import { delimiter, isAbsolute } from 'node:path';
 import { shellCommand, shellQuote } from './shellQuote';
 
 export interface SlurmScriptInput {
@@ -35,6 +35,13 @@ export interface SlurmScriptInput {
   time?: string;
   /** At most this many array tasks run at once (`--array=…%M`). */
   maxConcurrent?: number;
+  /**
+   * Absolute folders beyond the defaults that the experiment may read, passed to every shard as
+   * `--allowed-roots`: on the command line rather than through $FTLAB_ALLOWED_ROOTS, because sites
+   * that set SBATCH_EXPORT=NONE (or a shell profile on the node) would change the environment, and
+   * the shards must check the file against exactly the folders the submission was checked against.
+   */
+  allowedRoots?: readonly string[];
 }
 
 const PARTITION = /^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/;
@@ -63,6 +70,11 @@ export function checkSlurmScriptInput(input: SlurmScriptInput): void {
   if (!Number.isInteger(input.cpusPerTask) || input.cpusPerTask < 1) fail(`--cpus-per-task must be a positive integer, got ${input.cpusPerTask}`);
   if (input.maxConcurrent !== undefined && (!Number.isInteger(input.maxConcurrent) || input.maxConcurrent < 1)) fail(`max concurrent tasks must be a positive integer`);
   if (input.nodeCommand === '' || /[\n\r\0]/.test(input.nodeCommand)) fail('node command may not be empty or hold a newline');
+  for (const root of input.allowedRoots ?? []) {
+    if (!isAbsolute(root)) fail(`allowed folder must be absolute (array tasks do not start in this folder): ${root}`);
+    // The shard splits its --allowed-roots at the delimiter: a folder holding one would arrive as two.
+    if (root.includes(delimiter) || /[\n\r\0]/.test(root)) fail(`allowed folder may not contain '${delimiter}' or a newline: ${JSON.stringify(root)}`);
+  }
 }
 
 /** `0-2` for a contiguous run of indices, `1,4,7` otherwise (sbatch accepts both). */
@@ -94,7 +106,10 @@ export function renderSlurmScript(input: SlurmScriptInput): string {
     // Only the task id is left for bash to expand; it is a number Slurm sets.
     `--shard "\${SLURM_ARRAY_TASK_ID}/${input.shardCount}"`,
     shellCommand(['--results-dir', input.resultsDir, '--run-id', input.runId]),
-  ].join(' ');
+    input.allowedRoots?.length && shellCommand(['--allowed-roots', input.allowedRoots.join(delimiter)]),
+  ]
+    .filter((part): part is string => typeof part === 'string')
+    .join(' ');
 
   return [
     '#!/bin/bash',

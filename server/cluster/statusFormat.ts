@@ -1,6 +1,7 @@
 // Plain text for `ftlab status <run>`: a summary line, the trials that need attention (failed,
 // running), each shard's Slurm task with its log file, and what to do about shards that ended early.
 
+import { delimiter } from 'node:path';
 import { shellQuote } from './shellQuote';
 import { shardsToResubmit, type RunStatus } from './status';
 
@@ -43,6 +44,9 @@ export function formatRunStatus(status: RunStatus, options: { listPending?: bool
     const again = shardsToResubmit(status);
     if (again.length > 0 && status.experimentPath) {
       const cmd = ['ftlab', 'submit', 'slurm', status.experimentPath, '--run-id', status.runId, '--shards', String(status.slurm.shardCount), '--shard-indices', again.join(',')];
+      // The shards were checked against these folders; the resubmitted ones must be too.
+      const roots = [...new Set(status.slurm.shards.filter((s) => again.includes(s.shardIndex)).flatMap((s) => s.submission.allowedRoots ?? []))];
+      if (roots.length > 0) cmd.push('--allowed-roots', roots.join(delimiter));
       lines.push(`resubmit the shard(s) that ended early: ${cmd.map(shellQuote).join(' ')}`);
     }
   }

@@ -71,6 +71,8 @@ test('values sbatch would misread are refused', () => {
     [{ shardIndices: [] }, /no shard/],
     [{ cpusPerTask: 0 }, /cpus-per-task/],
     [{ jobName: 'a b' }, /job name/],
+    [{ allowedRoots: ['shared/models'] }, /allowed folder must be absolute/],
+    [{ allowedRoots: ['/shared/a:b'] }, /allowed folder may not contain ':'/],
   ];
   for (const [extra, message] of bad) assert.throws(() => renderSlurmScript(input(extra)), message, JSON.stringify(extra));
   // Slurm's own time formats all pass.
@@ -100,6 +102,24 @@ test('run as an array task would be, the script starts the CLI with exactly the 
     const outside = spawnSync('bash', ['-c', plan.script], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     assert.notEqual(outside.status, 0);
     assert.match(outside.stderr, /SLURM_ARRAY_TASK_ID: unbound variable/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the allowed folders reach the shard as one --allowed-roots argument, intact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ftlab-roots-'));
+  try {
+    const experimentPath = join(dir, 'exp.ftlab.yaml');
+    writeFileSync(experimentPath, '');
+    const roots = [join(dir, `it's "shared" $HOME`), '/datasets'];
+    const plan = planSlurmRun({ experimentPath, shards: 2, runId: '20260101-000000-roots', cliPath: STAND_IN, nodeCommand: process.execPath, cwd: dir, allowedRoots: roots });
+    const r = spawnSync('bash', ['-c', plan.script], { encoding: 'utf8', env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_JOB_ID: '7' } });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!);
+    assert.deepEqual(report.args.slice(-2), ['--allowed-roots', roots.join(':')]);
+    // Without allowed folders the option is left out (the shard keeps its defaults).
+    assert.doesNotMatch(planSlurmRun({ experimentPath, shards: 2, cliPath: STAND_IN, cwd: dir }).script, /--allowed-roots/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -140,3 +140,23 @@ test('a run is found by folder or id; before any shard starts only cluster.json 
   assert.match(formatRunStatus(status), /trials: no shard has started yet · 0 finished/);
   await assert.rejects(readRunStatus(join(root, 'nope')), /no run folder/);
 }));
+
+test('the command to resubmit a failed shard carries the folders its submission was allowed', () => {
+  const submission = {
+    scheduler: 'slurm' as const, experimentPath: '/exp/tiny.ftlab.yaml', jobId: '41', shardCount: 2, shardIndices: [0, 1],
+    scriptPath: '/runs/x/slurm/submit-1.sbatch', logDir: '/logs', allowedRoots: ['/shared/models', '/data sets'], submittedAt: '2026-01-01T00:00:00Z',
+  };
+  const task = (taskIndex: number, state: string) => ({ arrayJobId: '41', taskIndex, state });
+  const status = {
+    runId: RUN_ID, runDir: '/runs/x', experimentPath: '/exp/tiny.ftlab.yaml', finished: [], failed: [], running: [], duplicateFinishedKeys: [], storeWarnings: [], logs: [],
+    slurm: {
+      shardCount: 2,
+      jobs: [{ arrayJobId: '41', known: true, tasks: [task(0, 'COMPLETED'), task(1, 'FAILED')] }],
+      shards: [0, 1].map((i) => ({ shardIndex: i, submission, task: task(i, i === 0 ? 'COMPLETED' : 'FAILED'), logPath: `/logs/slurm-41_${i}.out` })),
+    },
+  };
+  assert.match(
+    formatRunStatus(status),
+    /^resubmit the shard\(s\) that ended early: ftlab submit slurm \/exp\/tiny\.ftlab\.yaml --run-id 20260101-000000-tiny --shards 2 --shard-indices 1 --allowed-roots '\/shared\/models:\/data sets'$/m,
+  );
+});
