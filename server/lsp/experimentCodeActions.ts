@@ -10,7 +10,8 @@ import type { DiagnosticData } from '../../protocol/experiment';
 import { isBuiltinTask } from '../../protocol/experiment';
 import { Code } from '../core/experiment/codes';
 import { BUILTIN_PROMPTING } from '../core/experiment/normalize';
-import { locateAt, nodeAt, pairAt, parseForFeatures } from './yamlLocate';
+import { parsedText } from './lastParse';
+import { locateAt, nodeAt, pairAt } from './yamlLocate';
 
 export function experimentCodeActions(document: TextDocument, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -22,7 +23,7 @@ export function experimentCodeActions(document: TextDocument, diagnostics: reado
       const action = replacementFix(document, diagnostic, data.replacement);
       if (action) actions.push(action);
     } else if (diagnostic.code === Code.missingVerbalizer && typeof data.suggestion === 'string') {
-      doc ??= parseForFeatures(document.getText());
+      doc ??= parsedText(document.getText());
       const action = doc ? missingVerbalizerFix(document, doc, diagnostic, data.suggestion) : undefined;
       if (action) actions.push(action);
     }

@@ -9,12 +9,12 @@ import { METHOD_IDS, METHOD_LABELS } from '../../protocol/results';
 import { EXPERIMENT_SCHEMA } from '../core/experiment/experimentSchema';
 import { BUILTIN_PROMPTING } from '../core/experiment/normalize';
 import { expandUnion, schemaAt, type SchemaNode } from '../core/experiment/schemaModel';
-import { documentFacts, fieldsOfTask, knownTasks, labelsOfTask, type DocumentFacts } from './documentFacts';
+import { fieldsOfTask, knownTasks, labelsOfTask, type DocumentFacts } from './documentFacts';
 import type { FeatureContext } from './featureContext';
+import { factsOfText } from './lastParse';
 import { openPlaceholder, placeholderItems } from './placeholderCompletion';
 import { cachedModelIds } from './tokenizerFolders';
 import { cursorContext, type CursorContext, type Path } from './yamlCursor';
-import { parseForFeatures } from './yamlLocate';
 
 type ValueContext = Extract<CursorContext, { kind: 'value' }>;
 
@@ -23,8 +23,7 @@ export function completeExperiment(document: TextDocument, offset: number, ctx: 
   const cursor = cursorContext(text, offset);
   if (!cursor) return [];
   // Parsing the whole file is only needed where the answer depends on its tasks or labels.
-  let known: DocumentFacts | undefined;
-  const facts = (): DocumentFacts => (known ??= documentFacts(parseForFeatures(text)));
+  const facts = (): DocumentFacts => factsOfText(text);
   if (cursor.kind === 'key') {
     return keyItems(cursor.parent, cursor.siblings, facts, document, {
       range: rangeOf(document, cursor.start, cursor.end),

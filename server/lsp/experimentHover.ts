@@ -10,19 +10,21 @@ import { EXPERIMENT_SCHEMA } from '../core/experiment/experimentSchema';
 import { toModelRef } from '../core/experiment/normalize';
 import { formatPath } from '../core/experiment/reporter';
 import { schemaAt } from '../core/experiment/schemaModel';
-import { documentFacts, labelsOfTask, type DocumentFacts } from './documentFacts';
+import { labelsOfTask, type DocumentFacts } from './documentFacts';
 import { docOf, typeOf } from './experimentCompletion';
 import { filePathOf } from './experimentDiagnostics';
 import type { FeatureContext } from './featureContext';
+import { factsOfText, parsedText } from './lastParse';
 import { tokenizerOf } from './verbalizerTokens';
-import { locateAt, parseForFeatures, type LocatedNode } from './yamlLocate';
+import { locateAt, type LocatedNode } from './yamlLocate';
 
 export async function hoverExperiment(document: TextDocument, offset: number, ctx: FeatureContext): Promise<Hover | null> {
-  const doc = parseForFeatures(document.getText());
+  const text = document.getText();
+  const doc = parsedText(text);
   if (!doc) return null;
   const found = locateAt(doc, offset);
   if (!found) return null;
-  const facts = documentFacts(doc);
+  const facts = factsOfText(text);
   const markdown = await describe(found, facts, document, ctx);
   if (!markdown) return null;
   return {

@@ -4,6 +4,7 @@
 // path plus whether a key or a value is being typed. Block style and single-line flow collections
 // are understood; that is what experiment files use.
 
+import { LazyLines } from './lazyLines';
 import { isBlockScalarHeader, opensBlock, readKey, shapeOf, type LineShape } from './yamlLines';
 
 export type Path = (string | number)[];
@@ -44,8 +45,12 @@ interface Ancestry {
   inBlockScalar: boolean;
 }
 
-/** The path of the node that starts at `startCol` on `row` (a list item when `startDash`), from the lines above. */
-function ancestry(shapes: LineShape[], row: number, startCol: number, startDash: boolean): Ancestry | undefined {
+/**
+ * The path of the node that starts at `startCol` on the line starting at `lineStart` (a list item
+ * when `startDash`), from the lines above. Lines nested deeper than the node, and lines level with
+ * it that are no list item, cannot change the path: they are passed over without being shaped.
+ */
+function ancestry(lines: LazyLines, lineStart: number, startCol: number, startDash: boolean): Ancestry | undefined {
   const path: Path = [];
   let col = startCol;
   let dashItem = startDash;
@@ -60,9 +65,13 @@ function ancestry(shapes: LineShape[], row: number, startCol: number, startDash:
     col = l.dashes.length > 0 ? l.dashes[0] : l.contentCol;
     dashItem = l.dashes.length > 0;
   };
-  for (let r = row - 1; r >= 0; r--) {
-    const l = shapes[r];
-    if (l.blank || l.indent > col) continue;
+  for (let r = lines.above(lineStart); r >= 0; r = lines.above(r)) {
+    const indent = lines.indent(r);
+    if (indent > col) continue;
+    // Level with a mapping's keys and no list marker: a sibling key, a blank or comment line, or
+    // text of a block scalar; each is passed over below too.
+    if ((indent === col && !dashItem && !lines.dashAfterIndent(r)) || lines.blank(r)) continue;
+    const l = lines.shape(r);
     if (dashItem) {
       if (l.dashes[0] === col) continue; // an earlier item of the same list
       if (l.key !== undefined && l.contentCol <= col && opensBlock(l)) {
@@ -92,34 +101,41 @@ function ancestry(shapes: LineShape[], row: number, startCol: number, startDash:
   return { path, inBlockScalar };
 }
 
-/** Keys already in the mapping whose keys start at `col` around `row`. */
-function siblingKeys(shapes: LineShape[], row: number, col: number): Set<string> {
+/** Keys already in the mapping whose keys start at `col` around the line starting at `lineStart`. */
+function siblingKeys(lines: LazyLines, lineStart: number, col: number): Set<string> {
   const keys = new Set<string>();
-  for (let r = row - 1; r >= 0; r--) {
-    const l = shapes[r];
-    if (l.blank || l.indent > col) continue;
+  const addKeyAt = (r: number) => {
+    const key = lines.keyAt(r);
+    if (key !== undefined) keys.add(key);
+  };
+  for (let r = lines.above(lineStart); r >= 0; r = lines.above(r)) {
+    const indent = lines.indent(r);
+    if (indent > col || lines.blank(r)) continue;
+    if (indent === col && !lines.dashAfterIndent(r)) {
+      addKeyAt(r); // a sibling, or a line of text level with them: the walk goes on either way
+      continue;
+    }
+    const l = lines.shape(r);
     if (l.key !== undefined && l.contentCol === col) keys.add(l.key);
     if (l.dashes.length > 0 || l.contentCol < col) break; // the first key of a list item, or the parent
   }
-  for (let r = row + 1; r < shapes.length; r++) {
-    const l = shapes[r];
-    if (l.blank || l.indent > col) continue;
-    if (l.indent < col || l.dashes.length > 0) break;
-    if (l.key !== undefined) keys.add(l.key);
+  for (let r = lines.below(lineStart); r >= 0; r = lines.below(r)) {
+    const indent = lines.indent(r);
+    if (indent > col || lines.blank(r)) continue;
+    if (indent < col || (lines.dashAfterIndent(r) && lines.shape(r).dashes.length > 0)) break;
+    addKeyAt(r);
   }
   return keys;
 }
 
-const WORD = /[A-Za-z0-9_.\/-]/;
+const WORD = /[A-Za-z0-9_.\/-]*/y;
 
 /** The completion context at `offset`, or undefined where nothing sensible can be offered. */
 export function cursorContext(text: string, offset: number): CursorContext | undefined {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lines = new LazyLines(text);
+  const lineStart = lines.startOf(offset);
   const lineEndAt = text.indexOf('\n', offset);
   const lineEnd = lineEndAt < 0 ? text.length : lineEndAt;
-  const row = countNewlines(text, lineStart);
-  const lines = text.split('\n');
-  const shapes = lines.map((line) => shapeOf(line.replace(/\r$/, '')));
   const before = text.slice(lineStart, offset);
   const after = text.slice(offset, lineEnd);
   const here = shapeOf(before);
@@ -127,7 +143,7 @@ export function cursorContext(text: string, offset: number): CursorContext | und
   const col = blank ? before.length : here.indent;
 
   // Text of a `key: |` block scalar (a multi-line pattern), whatever it looks like.
-  const block = ancestry(shapes, row, col, false);
+  const block = ancestry(lines, lineStart, col, false);
   if (block?.inBlockScalar) {
     return { kind: 'value', path: block.path, start: lineStart + col, end: offset, typed: before.slice(col), needsSpace: false };
   }
@@ -143,7 +159,7 @@ export function cursorContext(text: string, offset: number): CursorContext | und
       parent: found.path,
       start: lineStart + col,
       end: offset + word.length,
-      siblings: siblingKeys(shapes, row, col),
+      siblings: siblingKeys(lines, lineStart, col),
       colonFollows: after.slice(word.length).trimStart().startsWith(':'),
       flow: false,
     };
@@ -151,7 +167,7 @@ export function cursorContext(text: string, offset: number): CursorContext | und
 
   let path: Path;
   if (here.dashes.length > 0) {
-    const found = ancestry(shapes, row, here.dashes[0], true);
+    const found = ancestry(lines, lineStart, here.dashes[0], true);
     if (!found) return undefined;
     path = [...found.path, ...here.dashes.map(() => 0)];
   } else {
@@ -168,7 +184,7 @@ export function cursorContext(text: string, offset: number): CursorContext | und
       path,
       ...scalarAt(lineStart + here.contentCol, typed, offset, after),
       needsSpace: false,
-      itemKeys: { siblings: siblingKeys(shapes, row, here.contentCol) },
+      itemKeys: { siblings: siblingKeys(lines, lineStart, here.contentCol) },
     };
   }
 
@@ -243,13 +259,7 @@ function flowContext(path: Path, start: number, value: string, offset: number, a
 }
 
 function wordAfter(after: string): string {
-  let n = 0;
-  while (n < after.length && WORD.test(after[n])) n++;
-  return after.slice(0, n);
-}
-
-function countNewlines(text: string, end: number): number {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) count++;
-  return count;
+  // One native match rather than a test per character: the rest of the line may be megabytes long.
+  WORD.lastIndex = 0;
+  return WORD.exec(after)![0];
 }

@@ -74,3 +74,31 @@ test('closing a document clears its problems', async () => {
     await server.stop();
   }
 });
+
+test('a pattern file over 1 MiB gets one problem naming it, its size and the limit; one at the limit is checked', async () => {
+  const server = await startServer();
+  try {
+    const bigUri = 'file:///workspace/huge%20prompt.ftlab-pattern';
+    const text = `{sentence} ${'{'.repeat(3 * 1024 * 1024)}\nsecond line\n`;
+    const published = server.nextDiagnostics(bigUri);
+    await server.openDocument(bigUri, PATTERN_LANGUAGE_ID, text);
+    const { diagnostics } = await published;
+    assert.deepEqual(
+      diagnostics.map((d) => [d.range, d.severity, d.code, d.message]),
+      [[
+        { start: { line: 0, character: 0 }, end: { line: 0, character: 11 + 3 * 1024 * 1024 } },
+        DiagnosticSeverity.Error,
+        'file-too-large',
+        'Pattern file huge prompt.ftlab-pattern is 3.0 MiB (3145751 bytes); pattern files are limited to 1.0 MiB (1048576 bytes), so it was not checked.',
+      ]],
+    );
+
+    // At the limit (the final newline is not part of the pattern), the placeholders are checked.
+    const atLimit = `{bad name}${'x'.repeat(1024 * 1024 - 10)}\n`;
+    const checked = server.nextDiagnostics(uri);
+    await server.openDocument(uri, PATTERN_LANGUAGE_ID, atLimit);
+    assert.deepEqual((await checked).diagnostics.map((d) => d.code), ['bad-placeholder']);
+  } finally {
+    await server.stop();
+  }
+});

@@ -5,6 +5,9 @@
 //   {{  }}   a literal "{" / "}"
 // A lone "}" or an unclosed "{" is an error. Offsets are UTF-16 code-unit indices into the pattern
 // string — the unit LSP positions use — so the language server can underline exactly the placeholder.
+// A pattern over MAX_PATTERN_BYTES (1 MiB) is one error and is not scanned (patternSize.ts).
+
+import { formatPatternSize, oversizedPatternBytes, PATTERN_LIMIT_TEXT } from './patternSize';
 
 export interface Placeholder {
   name: string;
@@ -34,6 +37,12 @@ export interface ParsedPattern {
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export function parsePattern(source: string): ParsedPattern {
+  const tooLarge = oversizedPatternBytes(source);
+  if (tooLarge !== undefined) {
+    // Not scanned at all: the size alone says what is wrong (see patternSize.ts).
+    const message = `the pattern is ${formatPatternSize(tooLarge)}; patterns are limited to ${PATTERN_LIMIT_TEXT}`;
+    return { source, segments: [], placeholders: [], errors: [{ message, severity: 'error', start: 0, end: 0 }] };
+  }
   const segments: PatternSegment[] = [];
   const placeholders: Placeholder[] = [];
   const errors: PatternProblem[] = [];
@@ -140,6 +149,11 @@ export function checkPattern(source: string, fieldNames: readonly string[]): Pat
   return problems;
 }
 
+/** The pattern as an error message quotes it: whole when short, its start when long. */
+function quoted(source: string): string {
+  return source.length <= 200 ? JSON.stringify(source) : `${JSON.stringify(source.slice(0, 80))}… (${source.length} characters)`;
+}
+
 export class PatternError extends Error {
   constructor(message: string, readonly problems: PatternProblem[] = []) {
     super(message);
@@ -151,7 +165,7 @@ export class PatternError extends Error {
 export function renderPattern(pattern: string | ParsedPattern, fields: Readonly<Record<string, string>>): string {
   const parsed = typeof pattern === 'string' ? parsePattern(pattern) : pattern;
   if (parsed.errors.length > 0) {
-    throw new PatternError(`invalid pattern ${JSON.stringify(parsed.source)}: ${parsed.errors.map((e) => e.message).join('; ')}`, parsed.errors);
+    throw new PatternError(`invalid pattern ${quoted(parsed.source)}: ${parsed.errors.map((e) => e.message).join('; ')}`, parsed.errors);
   }
   let out = '';
   for (const segment of parsed.segments) {
@@ -160,7 +174,7 @@ export function renderPattern(pattern: string | ParsedPattern, fields: Readonly<
     } else {
       const value = fields[segment.name];
       if (value === undefined) {
-        throw new PatternError(`pattern ${JSON.stringify(parsed.source)} uses {${segment.name}}, but the example has only ${Object.keys(fields).map((f) => `{${f}}`).join(', ')}`);
+        throw new PatternError(`pattern ${quoted(parsed.source)} uses {${segment.name}}, but the example has only ${Object.keys(fields).map((f) => `{${f}}`).join(', ')}`);
       }
       out += value;
     }

@@ -80,3 +80,21 @@ test('verbalizers: label-index order, and every mistake reported', () => {
   assert.match(checkVerbalizer(labels, { entailment: ' ', contradiction: ' No' })[0].message, /empty/);
   assert.throws(() => verbalizerList(labels, { entailment: ' Yes' }), /invalid verbalizer/);
 });
+
+test('a pattern over 1 MiB is one error with its size and the limit, and is not scanned', () => {
+  const ascii = parsePattern(`{sentence} ${'x'.repeat(1024 * 1024)}`);
+  assert.deepEqual(ascii.placeholders, []);
+  assert.deepEqual(ascii.errors.map((e) => [e.message, e.severity]), [
+    ['the pattern is 1.0 MiB (1048587 bytes); patterns are limited to 1.0 MiB (1048576 bytes)', 'error'],
+  ]);
+  // Bytes, not characters: 400 000 two-byte characters are 800 000 bytes, 600 000 are over the limit.
+  assert.deepEqual(parsePattern(`{premise} ${'é'.repeat(400_000)}`).errors, []);
+  assert.match(parsePattern(`{premise} ${'é'.repeat(600_000)}`).errors[0].message, /^the pattern is 1\.1 MiB \(1200010 bytes\)/);
+  // Exactly at the limit is fine.
+  assert.deepEqual(parsePattern(`{sentence}${'x'.repeat(1024 * 1024 - 10)}`).errors, []);
+  // Rendering refuses it, with a message that quotes only the pattern's start.
+  assert.throws(
+    () => renderPattern(`{sentence} ${'x'.repeat(2 * 1024 * 1024)}`, { sentence: 's' }),
+    (error: unknown) => error instanceof PatternError && /patterns are limited to 1\.0 MiB/.test(error.message) && error.message.length < 400,
+  );
+});
