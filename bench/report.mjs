@@ -35,6 +35,15 @@ export function combine(w, ours, ref, threads, load) {
   };
 }
 
+/** A Markdown table with padded columns. */
+function printGrid(header, body, log) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  log(line(header));
+  log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) log(line(b));
+}
+
 export function printTable(rows, log = console.log) {
   const header = ['workload', 'ours s/step', 'ref s/step', 'ratio ref/ours', 'ratio of best reps', 'ours samples/s', 'ref samples/s', 'ours peak RSS MB', 'ref peak RSS MB', 'provider', 'load'];
   const body = rows.map((r) => [
@@ -50,11 +59,28 @@ export function printTable(rows, log = console.log) {
     r.provider ?? '—',
     fmt(r.load_avg_1m, 2),
   ].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  log(line(header));
-  log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const b of body) log(line(b));
+  printGrid(header, body, log);
+}
+
+/** The lsp workload's table: diagnostics latency idle (the reference) and while training, and busy / idle. */
+export function printLspTable(rows, log = console.log) {
+  const ms = (x) => (x === null || x === undefined ? '—' : x.toFixed(1));
+  const times = (x) => (x === null ? '—' : `${x.toFixed(2)}×`);
+  const header = ['workload', 'idle median ms', 'idle p95 ms', 'busy median ms', 'busy p95 ms', 'ratio busy/idle', 'ratio of p95s', 'edits', 'file KB', 'trained throughout', 'load'];
+  const body = rows.map((r) => [
+    r.workload,
+    ms(r.idle_median_ms),
+    ms(r.idle_p95_ms),
+    ms(r.busy_median_ms),
+    ms(r.busy_p95_ms),
+    times(r.ratio),
+    times(r.ratio_p95),
+    r.edits,
+    r.file_kb ?? '—',
+    r.training_throughout === null ? '—' : r.training_throughout ? 'yes' : 'NO',
+    fmt(r.load_avg_1m, 2),
+  ].map(String));
+  printGrid(header, body, log);
 }
 
 export function printJsonLines(rows, log = console.log) {

@@ -1,11 +1,12 @@
 // `npm run bench`: our engine against a plain-PyTorch reference on the same machine, same threads.
 //
 //   node bench/run.mjs [--threads N] [--warmup N] [--reps N] [--eval-reps N] [--only a,b]
-//                      [--batch B] [--seq T] [--tiny] [--no-dropout] [--profile] [--no-ref]
+//                      [--batch B] [--seq T] [--tiny] [--no-dropout] [--profile] [--no-ref] [--lsp-edits N]
 //
 // Each side of each workload runs in its own child process (peak RSS per side). Before the
 // workloads, both sides forward the fixture models of test/fixtures/reference and report their
-// worst logit error against the Hugging Face goldens, so the two compute the same thing.
+// worst logit error against the Hugging Face goldens, so the two compute the same thing. The `lsp`
+// workload (bench/lspWorkload.mjs) compares the language server with itself, idle and training.
 import { execSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { probeTorch, PYTHON, runJsonChild, TORCH_HELP } from './children.mjs';
-import { combine, printJsonLines, printProfile, printTable } from './report.mjs';
+import { runLspWorkload } from './lspWorkload.mjs';
+import { combine, printJsonLines, printLspTable, printProfile, printTable } from './report.mjs';
 import { workloadList } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +36,7 @@ const { values: opt } = parseArgs({
     'no-dropout': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'no-ref': { type: 'boolean', default: false },
+    'lsp-edits': { type: 'string', default: '20' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -69,7 +72,7 @@ async function bundleWorker() {
   return outfile;
 }
 
-function environment(torch) {
+function environment(torch, trains) {
   const require = createRequire(import.meta.url);
   const ortVersion = require('onnxruntime-node/package.json').version;
   let uptime = '';
@@ -78,8 +81,13 @@ function environment(torch) {
   } catch {
     uptime = `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
   }
-  console.log(`# ftlab bench — node ${process.version}, onnxruntime-node ${ortVersion}, reference: ${torch.ok ? `torch ${torch.version} (${PYTHON})` : 'none'}`);
-  console.log(`# ${availableParallelism()} cores, ${threads} threads per side, batch ${batch} × ${seq}, warm-up ${opt.warmup}, reps ${opt.reps} (eval ${opt['eval-reps']}), dropout ${opt['no-dropout'] ? 'off' : 'on (train mode)'}`);
+  const reference = trains ? (torch.ok ? `torch ${torch.version} (${PYTHON})` : 'none') : 'the idle server (lsp)';
+  console.log(`# ftlab bench — node ${process.version}, onnxruntime-node ${ortVersion}, reference: ${reference}`);
+  if (trains) {
+    console.log(`# ${availableParallelism()} cores, ${threads} threads per side, batch ${batch} × ${seq}, warm-up ${opt.warmup}, reps ${opt.reps} (eval ${opt['eval-reps']}), dropout ${opt['no-dropout'] ? 'off' : 'on (train mode)'}`);
+  } else {
+    console.log(`# ${availableParallelism()} cores, ${threads} training threads, ${opt['lsp-edits']} edits per phase`);
+  }
   console.log(`# uptime at start: ${uptime}`);
   if (loadavg()[0] > availableParallelism() * 0.5) {
     console.log(`# note: the machine is busy (1-min load ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores); both sides share that load, absolute times are inflated`);
@@ -107,17 +115,24 @@ async function checks(worker, torch) {
 }
 
 async function main() {
-  const torch = opt['no-ref'] ? { ok: false, reason: '--no-ref' } : probeTorch();
-  if (!torch.ok && !opt['no-ref']) console.log(`# ${TORCH_HELP} (${torch.reason})`);
-  if (torch.warning) console.log(`# warning: ${torch.warning}`);
-  environment(torch);
-  const worker = await bundleWorker();
-  await checks(worker, torch);
-
   const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : undefined;
   const list = workloadList(opt.tiny).filter((w) => !only || only.some((o) => w.label.includes(o)));
+  // Torch, the engine worker and the agreement check serve the training workloads only.
+  const trains = list.some((w) => w.workload !== 'lsp');
+  const torch = opt['no-ref'] || !trains ? { ok: false, reason: trains ? '--no-ref' : 'not needed' } : probeTorch();
+  if (!torch.ok && trains && !opt['no-ref']) console.log(`# ${TORCH_HELP} (${torch.reason})`);
+  if (torch.warning) console.log(`# warning: ${torch.warning}`);
+  environment(torch, trains);
+  const worker = trains ? await bundleWorker() : undefined;
+  if (trains) await checks(worker, torch);
+
   const rows = [];
+  const lspRows = [];
   for (const w of list) {
+    if (w.workload === 'lsp') {
+      lspRows.push(await runLspWorkload({ label: w.label, threads, warmup: 3, edits: int('lsp-edits'), load: loadavg()[0], log }));
+      continue;
+    }
     const spec = {
       workload: w.workload,
       label: w.label,
@@ -153,15 +168,22 @@ async function main() {
   }
 
   console.log('');
-  printTable(rows);
-  console.log('\n# what each side computes:');
-  for (const r of rows.filter((x, i, a) => a.findIndex((y) => y.ours_computes === x.ours_computes) === i)) {
-    console.log(`#   ${r.workload.split(' ').pop()}: ours — ${r.ours_computes}; ref — ${r.ref_computes ?? 'not run'}`);
+  if (rows.length > 0) {
+    printTable(rows);
+    console.log('\n# what each side computes:');
+    for (const r of rows.filter((x, i, a) => a.findIndex((y) => y.ours_computes === x.ours_computes) === i)) {
+      console.log(`#   ${r.workload.split(' ').pop()}: ours — ${r.ours_computes}; ref — ${r.ref_computes ?? 'not run'}`);
+    }
+  }
+  if (lspRows.length > 0) {
+    if (rows.length > 0) console.log('');
+    printLspTable(lspRows);
+    console.log('# lsp: milliseconds from an edit to its diagnostics beyond the debounce; idle is the reference, ratio = busy / idle (1 = training costs the editor nothing)');
   }
   console.log(`# uptime at end: ${(() => { try { return execSync('uptime', { encoding: 'utf8' }).trim(); } catch { return loadavg().join(', '); } })()}`);
-  if (!torch.ok) console.log(`# reference not run: ${opt['no-ref'] ? '--no-ref' : TORCH_HELP}`);
+  if (!torch.ok && trains) console.log(`# reference not run: ${opt['no-ref'] ? '--no-ref' : TORCH_HELP}`);
   console.log('');
-  printJsonLines(rows);
+  printJsonLines([...rows, ...lspRows]);
 
   if (opt.profile) {
     const full = list.find((w) => w.workload === 'full');

@@ -1,9 +1,10 @@
 // Small real experiments on the shipped tiny OPT model (models/tiny-opt-demo) in a temp workspace:
 // short enough that dozens of runs fit in a test, long enough (a few optimizer steps and eval
-// batches per trial) that kills land in every phase.
+// batches per trial) that kills land in every phase. The text itself is test/shared/experimentText.ts.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { experimentYaml as experimentText, type ExperimentOptions } from '../../shared/experimentText';
 import { DEMO_MODEL } from './builtProduct';
 import { tempDir } from './tempDirs';
 
@@ -13,39 +14,11 @@ export interface Workspace {
   experimentPath: string;
 }
 
-export interface ExperimentOptions {
-  name?: string;
-  models?: string[];
-  tasks?: string[];
-  methods?: string[];
-  n?: number[];
-  seeds?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number | string;
-  maxLength?: number;
-  evalExamples?: number;
-  evalBatch?: number;
-  /** The `patterns:` block; default: CoLA's " No" / " Yes". */
-  patterns?: string;
-  /** Extra top-level YAML appended as written. */
-  extra?: string;
-}
+export type { ExperimentOptions };
 
+/** An experiment on the shipped tiny model unless `models` says otherwise. */
 export function experimentYaml(o: ExperimentOptions = {}): string {
-  return [
-    `name: ${o.name ?? 'reliability'}`,
-    `models: [${(o.models ?? [DEMO_MODEL]).map((m) => JSON.stringify(m)).join(', ')}]`,
-    `tasks: [${(o.tasks ?? ['cola']).join(', ')}]`,
-    `methods: [${(o.methods ?? ['vanilla', 'lora']).join(', ')}]`,
-    `n: [${(o.n ?? [2]).join(', ')}]`,
-    `seeds: ${o.seeds ?? 2}`,
-    `training: { epochs: ${o.epochs ?? 2}, batchSize: ${o.batchSize ?? 2}, maxLength: ${o.maxLength ?? 32}, lr: ${o.lr ?? '1.0e-4'} }`,
-    `evaluation: { maxExamples: ${o.evalExamples ?? 16}, batchSize: ${o.evalBatch ?? 4} }`,
-    o.patterns ?? 'patterns:\n  cola: { pattern: "{sentence} ?", verbalizers: { unacceptable: " No", acceptable: " Yes" } }',
-    o.extra ?? '',
-    '',
-  ].join('\n');
+  return experimentText({ ...o, models: o.models ?? [DEMO_MODEL] });
 }
 
 export function makeWorkspace(prefix: string, options: ExperimentOptions = {}): Workspace {
