@@ -45,12 +45,43 @@ function stepConstants(s: HostAdamWStep, h: AdamWHyper): StepConstants {
   };
 }
 
-/** Updates elements [from, to) of p, m, v with the gradient values grad[gradAt ...]. */
+/**
+ * Updates elements [from, to) of p, m, v with the gradient values grad[gradAt ...]. Four elements
+ * per iteration, the same arithmetic per element (results identical bit for bit): V8 can overlap
+ * the four independent sqrt/divide chains (measured 170 vs 183 ms on 38.6M elements).
+ */
 function updateSpan(p: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, gradAt: number, from: number, to: number, k: StepConstants): void {
   const { b1, b2, c1, c2, invBc2Sqrt, stepSize, decay, eps } = k;
   const fround = Math.fround;
   const off = gradAt - from;
-  for (let i = from; i < to; i++) {
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    const g0 = grad[i + off];
+    const g1 = grad[i + 1 + off];
+    const g2 = grad[i + 2 + off];
+    const g3 = grad[i + 3 + off];
+    const m0 = fround(b1 * m[i] + c1 * g0);
+    const m1 = fround(b1 * m[i + 1] + c1 * g1);
+    const m2 = fround(b1 * m[i + 2] + c1 * g2);
+    const m3 = fround(b1 * m[i + 3] + c1 * g3);
+    const v0 = fround(b2 * v[i] + c2 * g0 * g0);
+    const v1 = fround(b2 * v[i + 1] + c2 * g1 * g1);
+    const v2 = fround(b2 * v[i + 2] + c2 * g2 * g2);
+    const v3 = fround(b2 * v[i + 3] + c2 * g3 * g3);
+    m[i] = m0;
+    m[i + 1] = m1;
+    m[i + 2] = m2;
+    m[i + 3] = m3;
+    v[i] = v0;
+    v[i + 1] = v1;
+    v[i + 2] = v2;
+    v[i + 3] = v3;
+    p[i] = fround(p[i] * decay) - (stepSize * m0) / (Math.sqrt(v0) * invBc2Sqrt + eps);
+    p[i + 1] = fround(p[i + 1] * decay) - (stepSize * m1) / (Math.sqrt(v1) * invBc2Sqrt + eps);
+    p[i + 2] = fround(p[i + 2] * decay) - (stepSize * m2) / (Math.sqrt(v2) * invBc2Sqrt + eps);
+    p[i + 3] = fround(p[i + 3] * decay) - (stepSize * m3) / (Math.sqrt(v3) * invBc2Sqrt + eps);
+  }
+  for (; i < to; i++) {
     const g = grad[i + off];
     const mi = fround(b1 * m[i] + c1 * g);
     const vi = fround(b2 * v[i] + c2 * g * g);

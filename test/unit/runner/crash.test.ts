@@ -102,19 +102,21 @@ test('a torn last line (a write cut off by a crash) is reported, skipped and its
   await withTimeout(handle.done, 30_000, 'the first part');
   const file = join(handle.runDir, 'trials.jsonl');
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  assert.equal(lines.length, 2);
-  // Leave the second record half written, as a kill during the write would.
-  writeFileSync(file, `${lines[0]}\n${lines[1].slice(0, 40)}`);
+  // Cancelled after the second trial; on a loaded machine a third may finish before the cancel lands.
+  assert.ok(lines.length >= 2 && lines.length < 4, `${lines.length} records before the cancel`);
+  const last = lines.length - 1;
+  // Leave the last record half written, as a kill during the write would.
+  writeFileSync(file, [...lines.slice(0, last), lines[last].slice(0, 40)].join('\n'));
 
   const resumed = await runner.resumeRun(handle.runDir);
-  assert.equal(resumed.pendingTrials, 3, 'the torn trial counts as not done');
+  assert.equal(resumed.pendingTrials, 4 - last, 'the torn trial counts as not done');
   await withTimeout(resumed.done, 30_000, 'the resume');
-  assert.ok(logs.some((l) => l.level === 'warning' && /line 2 is incomplete/.test(l.message)), 'the torn line is reported');
+  assert.ok(logs.some((l) => l.level === 'warning' && new RegExp(`line ${last + 1} is incomplete`).test(l.message)), 'the torn line is reported');
   const read = readRunTrials(handle.runDir);
   assert.equal(read.trials.length, 4);
   assert.ok(read.trials.every((r) => r.status === 'finished'));
   assert.equal(read.warnings.length, 1, 'only the torn line is skipped: the next record starts on a new line');
-  assert.equal(readFileSync(file, 'utf8').split('\n')[1], lines[1].slice(0, 40));
+  assert.equal(readFileSync(file, 'utf8').split('\n')[last], lines[last].slice(0, 40));
 });
 
 test('a trainer that cannot start ends the run after a bounded number of attempts', async () => {
