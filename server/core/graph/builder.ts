@@ -220,12 +220,14 @@ export class GraphBuilder {
     const r = (n: string): string => this.renames.get(n) ?? n;
     const live = this.liveNodes();
     const nodes = this.renames.size === 0 ? live : live.map((n) => ({ ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r) }));
+    // Constants only pruned nodes used would be dropped by onnxruntime anyway, with a warning each.
+    const used = new Set([...nodes.flatMap((n) => n.inputs), ...this.outputs.map((o) => o.name)]);
     return encodeModel({
       name: this.name,
       nodes,
       inputs: this.inputs,
       outputs: this.outputs,
-      initializers: this.initializers,
+      initializers: this.initializers.filter((i) => used.has(i.name)),
       opset: OPSET,
     });
   }
