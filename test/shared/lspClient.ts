@@ -36,6 +36,15 @@ import type { RunnerProgress } from '../../server/runner';
 
 const workspaceFoldersRequest = new RequestType0<WorkspaceFolder[] | null, void>('workspace/workspaceFolders');
 
+/** LSP shutdown then exit; the server is killed if it has not exited `graceMs` later. */
+export async function shutdownServer(connection: ProtocolConnection, child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+  await connection.sendRequest(ShutdownRequest.type);
+  await connection.sendNotification(ExitNotification.type);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
 export interface LspSession {
   connection: ProtocolConnection;
   child: ChildProcess;
@@ -151,11 +160,7 @@ export async function startLspClient(options: LspClientOptions): Promise<LspSess
     change: (uri, text, version) =>
       connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] }),
     async shutdown() {
-      await connection.sendRequest(ShutdownRequest.type);
-      await connection.sendNotification(ExitNotification.type);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await shutdownServer(connection, child, exited, 10_000);
       connection.dispose();
     },
     async kill() {

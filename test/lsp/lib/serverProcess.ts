@@ -15,13 +15,12 @@ import {
   PublishDiagnosticsNotification,
   DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
-  ShutdownRequest,
-  ExitNotification,
   type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import type { ServerInitializationOptions } from '../../../protocol/lsp';
+import { shutdownServer } from '../../shared/lspClient';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 const outDir = join(repoRoot, 'test-output', 'lsp');
@@ -127,13 +126,7 @@ export async function startServer(initializationOptions: unknown = defaultInitOp
       }),
     async stop() {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      if (child.exitCode === null) {
-        await connection.sendRequest(ShutdownRequest.type);
-        await connection.sendNotification(ExitNotification.type);
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      if (child.exitCode === null) await shutdownServer(connection, child, exited, 5000);
       connection.dispose();
     },
   };
