@@ -20,6 +20,9 @@ export interface HostAdamWStep {
   gradScale: number;
 }
 
+// The functions below also run in the AdamW worker threads, compiled from their source text
+// (adamwThreads.ts): they may call each other and globals only, never imports.
+
 /** The per-step scalars of the update, computed once per parameter. */
 interface StepConstants {
   b1: number;
@@ -32,7 +35,7 @@ interface StepConstants {
   eps: number;
 }
 
-function stepConstants(s: HostAdamWStep, h: AdamWHyper): StepConstants {
+export function stepConstants(s: HostAdamWStep, h: AdamWHyper): StepConstants {
   return {
     b1: h.beta1,
     b2: h.beta2,
@@ -50,7 +53,7 @@ function stepConstants(s: HostAdamWStep, h: AdamWHyper): StepConstants {
  * per iteration, the same arithmetic per element (results identical bit for bit): V8 can overlap
  * the four independent sqrt/divide chains (measured 170 vs 183 ms on 38.6M elements).
  */
-function updateSpan(p: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, gradAt: number, from: number, to: number, k: StepConstants): void {
+export function updateSpan(p: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, gradAt: number, from: number, to: number, k: StepConstants): void {
   const { b1, b2, c1, c2, invBc2Sqrt, stepSize, decay, eps } = k;
   const fround = Math.fround;
   const off = gradAt - from;
@@ -91,7 +94,7 @@ function updateSpan(p: Float32Array, m: Float32Array, v: Float32Array, grad: Flo
   }
 }
 
-function checkLengths(p: Float32Array, m: Float32Array, v: Float32Array): void {
+export function checkLengths(p: Float32Array, m: Float32Array, v: Float32Array): void {
   if (m.length !== p.length || v.length !== p.length) throw new Error(`adamw: lengths differ (p ${p.length}, m ${m.length}, v ${v.length})`);
 }
 
@@ -118,6 +121,25 @@ export function adamwRowsInPlace(p: Float32Array, m: Float32Array, v: Float32Arr
     if (slot < 0) updateSpan(p, m, v, zeros, 0, r * width, (r + 1) * width, k);
     else updateSpan(p, m, v, values, slot * width, r * width, (r + 1) * width, k);
   }
+}
+
+/** A parameter's summed gradient: dense, or rows of a table that is zero elsewhere. */
+export type HostGradient = { kind: 'dense'; values: Float32Array } | { kind: 'rows'; sums: RowSums };
+
+/** One parameter's update as plain data, so it can run on this thread or in a worker (adamwThreads.ts). */
+export interface UpdateJob {
+  name: string;
+  p: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  grad: HostGradient;
+  step: HostAdamWStep;
+}
+
+/** Applies the job in place (p, m, v overwritten). */
+export function runJob(job: UpdateJob, h: AdamWHyper): void {
+  if (job.grad.kind === 'dense') adamwInPlace(job.p, job.m, job.v, job.grad.values, job.step, h);
+  else adamwRowsInPlace(job.p, job.m, job.v, job.grad.sums, job.step, h);
 }
 
 /** acc += x, element-wise (gradients of micro-batches summed in place). */

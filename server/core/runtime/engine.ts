@@ -11,12 +11,14 @@
 //   cost more than the one-pass JS loop.
 // Either way the loss is normalized by the count over all micro-batches, so splitting a batch
 // changes nothing but memory.
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { Rng } from '../model/random';
 import type { OptModelSpec } from '../model/optSpec';
 import { specKey, modelParameterShapes } from '../model/optSpec';
 import { TORCH_ADAMW_DEFAULTS, type AdamWHyper } from '../optim/adamw';
-import { adamwInPlace, adamwRowsInPlace } from '../optim/adamwHost';
+import type { UpdateJob } from '../optim/adamwHost';
+import { sharedAdamWThreads, type AdamWThreads } from '../optim/adamwThreads';
 import { groupsKey, uniformGroups, type GroupAssignment } from '../optim/paramGroups';
 import { DeviceTransfer } from './deviceTransfer';
 import { DroppedBuffers } from './hostGarbage';
@@ -75,6 +77,8 @@ export class TrainingEngine {
   private readonly maskBuffers = new Map<string, Float32Array>();
   /** Gradients and replaced state arrays this engine has dropped since the last collection. */
   private readonly dropped = new DroppedBuffers();
+  /** The host update's threads (as many as onnxruntime's intra-op threads). */
+  private readonly adamw: AdamWThreads;
 
   private constructor(
     readonly spec: OptModelSpec,
@@ -94,6 +98,7 @@ export class TrainingEngine {
     this.trainable = trainableNames(spec, objective);
     this.rng = new Rng(opts.seed ?? 0);
     this.transfer = new DeviceTransfer(provider);
+    this.adamw = sharedAdamWThreads(opts.threads && opts.threads > 0 ? opts.threads : availableParallelism());
   }
 
   /** Compiles the step graph (which settles the provider) and returns a ready engine. */
@@ -190,15 +195,20 @@ export class TrainingEngine {
     }
     const t = state.step + 1;
     const gradScale = 1 / Math.max(count, 1);
-    for (const n of this.trainable) {
+    const jobs: UpdateJob[] = this.trainable.map((n) => {
       const { param, m, v } = state.writable(n);
       const group = this.groups(n);
-      const s = { lr: lr * group.lrScale, weightDecay: group.weightDecay, step: t, gradScale };
-      const g = grads.get(n, state.params.get(n)!.dims);
-      if (g.kind === 'dense') adamwInPlace(param, m, v, g.values, s, this.hyper);
-      else adamwRowsInPlace(param, m, v, g.sums, s, this.hyper);
-    }
-    grads.drop();
+      const step = { lr: lr * group.lrScale, weightDecay: group.weightDecay, step: t, gradScale };
+      return { name: n, p: param, m, v, grad: grads.get(n, state.params.get(n)!.dims), step };
+    });
+    grads.clear();
+    const done = await this.adamw.run(jobs, this.hyper);
+    done.forEach((d, i) => {
+      state.adopt(d.name, d);
+      const g = jobs[i].grad;
+      // A gradient updated in a worker died there (the worker collects it).
+      if (d.gradientHere && g.kind === 'dense') this.dropped.add(g.values.byteLength);
+    });
     state.step = t;
     return { loss: lossSum / Math.max(count, 1), count, outputs };
   }

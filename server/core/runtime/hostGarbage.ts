@@ -15,8 +15,11 @@ export const COLLECT_AT_BYTES = 64 * 2 ** 20;
 
 let collector: (() => void) | null | undefined;
 
-/** V8's `gc()`: the global one under --expose-gc, else enabled at run time; null if neither works. */
-function gcFunction(): (() => void) | null {
+/**
+ * V8's `gc()`: the global one under --expose-gc, else enabled at run time; null if neither works.
+ * Once this has run, worker threads started afterwards have a global `gc` too (the flag is per process).
+ */
+export function gcFunction(): (() => void) | null {
   if (collector !== undefined) return collector;
   const exposed = (globalThis as { gc?: unknown }).gc;
   if (typeof exposed === 'function') return (collector = exposed as () => void);

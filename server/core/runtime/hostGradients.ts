@@ -2,13 +2,13 @@
 // for most parameters, and rows for the tables whose gradient the graph sends as rows
 // (`StepGraph.sparseGrads`), which stay rows until the update (optim/sparseRows.ts).
 import type * as ort from 'onnxruntime-node';
-import { addInPlace } from '../optim/adamwHost';
-import { denseFromRows, sumRows, type GradientRows, type RowSums } from '../optim/sparseRows';
+import { addInPlace, type HostGradient } from '../optim/adamwHost';
+import { denseFromRows, sumRows, type GradientRows } from '../optim/sparseRows';
 import type { DroppedBuffers } from './hostGarbage';
 import { io, type StepGraph } from './stepGraphs';
 import { cpuData, floatData } from './tensors';
 
-export type HostGradient = { kind: 'dense'; values: Float32Array } | { kind: 'rows'; sums: RowSums };
+export type { HostGradient } from '../optim/adamwHost';
 
 export class HostGradients {
   private readonly dense = new Map<string, Float32Array>();
@@ -57,9 +57,8 @@ export class HostGradients {
     return g.kind === 'dense' ? g.values : denseFromRows(g.sums);
   }
 
-  /** Marks every dense sum as dropped (the step is done with them). */
-  drop(): void {
-    for (const a of this.dense.values()) this.dropped.add(a.byteLength);
+  /** Forgets the sums: their arrays now belong to the update, which accounts for them. */
+  clear(): void {
     this.dense.clear();
     this.rows.clear();
   }

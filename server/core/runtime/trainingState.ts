@@ -65,6 +65,20 @@ export class TrainingState {
     return { param: floatData(p) as Float32Array, m: floatData(m) as Float32Array, v: floatData(v) as Float32Array };
   }
 
+  /**
+   * Takes back a trainable parameter's host arrays after an update elsewhere (a worker thread moves
+   * the buffers away and returns new views of the same memory; the old views are detached).
+   */
+  adopt(name: string, arrays: { p: Float32Array; m: Float32Array; v: Float32Array }): void {
+    const rewrap = (map: Map<string, ort.Tensor>, data: Float32Array): void => {
+      const t = map.get(name)!;
+      if (t.data !== data) map.set(name, float32Tensor(data, t.dims));
+    };
+    rewrap(this.params, arrays.p);
+    rewrap(this.m, arrays.m);
+    rewrap(this.v, arrays.v);
+  }
+
   /** Replaces a tensor, freeing the device memory of the one it replaces. */
   replace(map: Map<string, ort.Tensor>, name: string, t: ort.Tensor): void {
     const old = map.get(name);
