@@ -9,7 +9,7 @@
 // freed late, and one step's gradients were still resident during the next (+340 MB peak measured).
 //
 // The workers run the very functions of adamwHost.ts, compiled from their source text, so there is
-// one implementation of the update. A pool that cannot start, or whose first result differs from
+// one implementation of the update (called by `.name`: a minified bundle renames them). A pool that cannot start, or whose first result differs from
 // this thread's, is not used, and the update runs here alone.
 import { Worker } from 'node:worker_threads';
 import { gcFunction } from '../runtime/hostGarbage';
@@ -28,7 +28,7 @@ const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ id, jobs, hyper, collectAt }) => {
   let error;
   try {
-    for (const job of jobs) runJob(job, hyper);
+    for (const job of jobs) ${runJob.name}(job, hyper);
   } catch (e) {
     error = String((e && e.stack) || e);
   }
