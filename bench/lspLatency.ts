@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cancelRunRequest, startRunRequest } from '../protocol/lsp';
 import { DIAGNOSTICS_DEBOUNCE_MS } from '../server/lsp/diagnosticScheduler';
-import { experimentYaml, largeExperimentText } from '../test/shared/experimentText';
-import { startLspClient, type LspSession } from '../test/shared/lspClient';
+import { experimentYaml, largeExperimentText } from '../test/support/experimentText';
+import { startLspClient, type LspSession } from '../test/support/lspClient';
 
 export interface LspLatencySpec {
   /** The bundled server (with trainer.js beside it). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startRunRequest } from '../../protocol/lsp';
 import { DIAGNOSTICS_DEBOUNCE_MS } from '../../server/lsp/diagnosticScheduler';
-import { largeExperimentText } from '../shared/experimentText';
+import { largeExperimentText } from '../support/experimentText';
 import { DEMO_MODEL } from './lib/builtProduct';
 import { experimentYaml, makeWorkspace } from './lib/experiments';
 import { startLspSession } from './lib/lspSession';

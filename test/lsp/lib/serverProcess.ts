@@ -20,7 +20,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import type { ServerInitializationOptions } from '../../../protocol/lsp';
-import { shutdownServer } from '../../shared/lspClient';
+import { shutdownServer } from '../../support/lspClient';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 const outDir = join(repoRoot, 'test-output', 'lsp');

@@ -1,10 +1,10 @@
 // Small real experiments on the shipped tiny OPT model (models/tiny-opt-demo) in a temp workspace:
 // short enough that dozens of runs fit in a test, long enough (a few optimizer steps and eval
-// batches per trial) that kills land in every phase. The text itself is test/shared/experimentText.ts.
+// batches per trial) that kills land in every phase. The text itself is test/support/experimentText.ts.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { experimentYaml as experimentText, type ExperimentOptions } from '../../shared/experimentText';
+import { experimentYaml as experimentText, type ExperimentOptions } from '../../support/experimentText';
 import { DEMO_MODEL } from './builtProduct';
 import { tempDir } from './tempDirs';
 
